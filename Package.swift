@@ -1,0 +1,42 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Hot targets are compiled for Haswell (AVX2 + FMA): a default release build targets baseline
+// x86-64, where the SIMD loops run about 100x slower. `x86-64-v3` is refused by this toolchain.
+let hotFlags: [SwiftSetting] = [
+    .unsafeFlags(["-target-cpu", "haswell", "-Ounchecked"]),
+]
+
+let package = Package(
+    name: "FaceGender",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "facegender", targets: ["facegender"]),
+        .library(name: "FaceGenderEngine", targets: ["FaceGenderEngine"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // C libraries, as modulemaps over Debian's -dev packages.
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
+        .systemLibrary(name: "CTurboJPEG", path: "Sources/CTurboJPEG"),
+        .systemLibrary(name: "CSpng", path: "Sources/CSpng"),
+        .systemLibrary(name: "CWebP", path: "Sources/CWebP"),
+
+        // Tensors, layers, losses, optimisers, safetensors. Knows nothing of images or HTTP.
+        .target(name: "FaceGenderEngine", dependencies: ["CBLAS"], swiftSettings: hotFlags),
+
+        // The command-line tool: subcommands only.
+        .executableTarget(
+            name: "facegender",
+            dependencies: [
+                "FaceGenderEngine",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        .testTarget(name: "EngineTests", dependencies: ["FaceGenderEngine"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,51 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// max(0, x).
+public final class ReLU: Layer {
+    private let output = Tensor(shape: [0])
+    private let gradInput = Tensor(shape: [0])
+    public init() {}
+
+    public func forward(_ x: Tensor, mode: Mode) -> Tensor {
+        output.resize(x.shape)
+        let s = x.data, d = output.data
+        for i in 0..<x.count { d[i] = max(s[i], 0) }
+        return output
+    }
+
+    public func backward(_ dy: Tensor) -> Tensor {
+        gradInput.resize(dy.shape)
+        let y = output.data, g = dy.data, d = gradInput.data
+        for i in 0..<dy.count { d[i] = y[i] > 0 ? g[i] : 0 }
+        return gradInput
+    }
+}
+
+/// x * sigmoid(x) (Swish): the smooth activation.
+public final class SiLU: Layer {
+    private var input: Tensor?
+    private let output = Tensor(shape: [0])
+    private let gradInput = Tensor(shape: [0])
+    public init() {}
+
+    public func forward(_ x: Tensor, mode: Mode) -> Tensor {
+        input = x
+        output.resize(x.shape)
+        let s = x.data, d = output.data
+        for i in 0..<x.count { d[i] = s[i] / (1 + expf(-s[i])) }
+        return output
+    }
+
+    public func backward(_ dy: Tensor) -> Tensor {
+        guard let x = input else { preconditionFailure("SiLU.backward before forward") }
+        gradInput.resize(dy.shape)
+        let s = x.data, g = dy.data, d = gradInput.data
+        for i in 0..<dy.count {
+            let sig = 1 / (1 + expf(-s[i]))
+            d[i] = g[i] * sig * (1 + s[i] * (1 - sig))
+        }
+        return gradInput
+    }
+}

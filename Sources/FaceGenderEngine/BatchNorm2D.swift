@@ -1,0 +1,108 @@
+/// Batch normalisation over N, H, W per channel.
+///
+/// Training uses batch statistics and updates running ones (momentum 0.1, unbiased variance, as
+/// PyTorch); inference uses the running statistics.
+public final class BatchNorm2D: Layer {
+    public let channels: Int
+    public let epsilon: Float = 1e-5
+    public let momentum: Float = 0.1
+    public let gamma: Parameter, beta: Parameter
+    public let runningMean: Tensor, runningVariance: Tensor
+    private let name: String
+    private let parallelism: Parallelism
+
+    // Cached for backward: the normalised input and 1/sqrt(var + eps) per channel.
+    private let normalized = Tensor(shape: [0])
+    private let inverseStd = Tensor(shape: [0])
+    private var lastMode: Mode = .inference
+    private let output = Tensor(shape: [0])
+    private let gradInput = Tensor(shape: [0])
+
+    public init(name: String, channels: Int, parallelism: Parallelism) {
+        self.name = name
+        self.channels = channels
+        self.parallelism = parallelism
+        gamma = Parameter(name: name + ".weight", value: Tensor(shape: [channels], repeating: 1), decays: false)
+        beta = Parameter(name: name + ".bias", value: Tensor(shape: [channels]), decays: false)
+        runningMean = Tensor(shape: [channels])
+        runningVariance = Tensor(shape: [channels], repeating: 1)
+    }
+
+    public var parameters: [Parameter] { [gamma, beta] }
+    public var buffers: [NamedTensor] {
+        [NamedTensor(name: name + ".running_mean", tensor: runningMean),
+         NamedTensor(name: name + ".running_var", tensor: runningVariance)]
+    }
+
+    public func forward(_ x: Tensor, mode: Mode) -> Tensor {
+        precondition(x.shape.count == 4 && x.shape[1] == channels, "BatchNorm2D expects [N, \(channels), H, W], got \(x.shape)")
+        lastMode = mode
+        let n = x.shape[0], plane = x.shape[2] * x.shape[3], m = Float(n * plane)
+        output.resize(x.shape)
+        normalized.resize(x.shape)
+        inverseStd.resize([channels])
+        parallelism.forEachChunk(channels) { _, range in
+            for c in range {
+                var mean: Float, variance: Float
+                if mode == .training {
+                    var sum: Float = 0
+                    for i in 0..<n { let p = x.data + (i * channels + c) * plane; for j in 0..<plane { sum += p[j] } }
+                    mean = sum / m
+                    var sq: Float = 0
+                    for i in 0..<n {
+                        let p = x.data + (i * channels + c) * plane
+                        for j in 0..<plane { let d = p[j] - mean; sq += d * d }
+                    }
+                    variance = sq / m
+                    runningMean[c] = (1 - momentum) * runningMean[c] + momentum * mean
+                    runningVariance[c] = (1 - momentum) * runningVariance[c] + momentum * variance * m / max(m - 1, 1)
+                } else {
+                    mean = runningMean[c]; variance = runningVariance[c]
+                }
+                let inv = 1 / (variance + epsilon).squareRoot()
+                inverseStd[c] = inv
+                let gm = gamma.value[c], bt = beta.value[c]
+                for i in 0..<n {
+                    let off = (i * channels + c) * plane
+                    let src = x.data + off, nrm = normalized.data + off, dst = output.data + off
+                    for j in 0..<plane {
+                        let h = (src[j] - mean) * inv
+                        nrm[j] = h
+                        dst[j] = gm * h + bt
+                    }
+                }
+            }
+        }
+        return output
+    }
+
+    public func backward(_ dy: Tensor) -> Tensor {
+        let n = dy.shape[0], plane = dy.shape[2] * dy.shape[3], m = Float(n * plane)
+        gradInput.resize(dy.shape)
+        parallelism.forEachChunk(channels) { _, range in
+            for c in range {
+                var sumDy: Float = 0, sumDyH: Float = 0
+                for i in 0..<n {
+                    let off = (i * channels + c) * plane
+                    let d = dy.data + off, h = normalized.data + off
+                    for j in 0..<plane { sumDy += d[j]; sumDyH += d[j] * h[j] }
+                }
+                gamma.gradient[c] += sumDyH
+                beta.gradient[c] += sumDy
+                let scale = gamma.value[c] * inverseStd[c]
+                for i in 0..<n {
+                    let off = (i * channels + c) * plane
+                    let d = dy.data + off, h = normalized.data + off, dx = gradInput.data + off
+                    if lastMode == .training {
+                        // dx = gamma * invstd * (dy - mean(dy) - xhat * mean(dy * xhat))
+                        let meanDy = sumDy / m, meanDyH = sumDyH / m
+                        for j in 0..<plane { dx[j] = scale * (d[j] - meanDy - h[j] * meanDyH) }
+                    } else {
+                        for j in 0..<plane { dx[j] = scale * d[j] }
+                    }
+                }
+            }
+        }
+        return gradInput
+    }
+}

@@ -1,0 +1,76 @@
+/// Geometry of a 2-D convolution or pooling window over one C x H x W image.
+public struct ConvGeometry: Equatable, Sendable {
+    public let channels: Int, height: Int, width: Int
+    public let kernel: Int, stride: Int, padding: Int
+
+    public init(channels: Int, height: Int, width: Int, kernel: Int, stride: Int, padding: Int) {
+        self.channels = channels; self.height = height; self.width = width
+        self.kernel = kernel; self.stride = stride; self.padding = padding
+    }
+
+    public var outHeight: Int { (height + 2 * padding - kernel) / stride + 1 }
+    public var outWidth: Int { (width + 2 * padding - kernel) / stride + 1 }
+    /// Rows of the column matrix: C * K * K.
+    public var patchSize: Int { channels * kernel * kernel }
+    /// Columns of the column matrix: OH * OW.
+    public var outPixels: Int { outHeight * outWidth }
+    /// A 1x1, stride-1, unpadded convolution needs no im2col: the image already is the column matrix.
+    public var isPointwise: Bool { kernel == 1 && stride == 1 && padding == 0 }
+}
+
+/// Unfolds image [C, H, W] into col [C*K*K, OH*OW]; out-of-image taps are zero.
+func im2col(_ image: UnsafePointer<Float>, _ col: UnsafeMutablePointer<Float>, _ g: ConvGeometry) {
+    let oh = g.outHeight, ow = g.outWidth, k = g.kernel, s = g.stride, p = g.padding
+    for c in 0..<g.channels {
+        let plane = image + c * g.height * g.width
+        for kh in 0..<k {
+            for kw in 0..<k {
+                var dst = col + ((c * k + kh) * k + kw) * oh * ow
+                for y in 0..<oh {
+                    let iy = y * s - p + kh
+                    if iy < 0 || iy >= g.height {
+                        dst.update(repeating: 0, count: ow)
+                    } else {
+                        let row = plane + iy * g.width
+                        // Output columns whose tap falls inside the row: ix = x*s - p + kw in [0, W).
+                        let xLo = max(0, (p - kw + s - 1) / s)
+                        let xHi = min(ow, (g.width - 1 + p - kw) / s + 1)
+                        if xLo > 0 { dst.update(repeating: 0, count: xLo) }
+                        if s == 1 {
+                            if xHi > xLo { (dst + xLo).update(from: row + (xLo - p + kw), count: xHi - xLo) }
+                        } else {
+                            var x = xLo
+                            while x < xHi { dst[x] = row[x * s - p + kw]; x += 1 }
+                        }
+                        if xHi < ow { (dst + max(xHi, xLo)).update(repeating: 0, count: ow - max(xHi, xLo)) }
+                    }
+                    dst += ow
+                }
+            }
+        }
+    }
+}
+
+/// Folds col [C*K*K, OH*OW] back into image [C, H, W], summing overlapping taps. The image must be zeroed.
+func col2im(_ col: UnsafePointer<Float>, _ image: UnsafeMutablePointer<Float>, _ g: ConvGeometry) {
+    let oh = g.outHeight, ow = g.outWidth, k = g.kernel, s = g.stride, p = g.padding
+    for c in 0..<g.channels {
+        let plane = image + c * g.height * g.width
+        for kh in 0..<k {
+            for kw in 0..<k {
+                var src = col + ((c * k + kh) * k + kw) * oh * ow
+                for y in 0..<oh {
+                    let iy = y * s - p + kh
+                    if iy >= 0 && iy < g.height {
+                        let row = plane + iy * g.width
+                        let xLo = max(0, (p - kw + s - 1) / s)
+                        let xHi = min(ow, (g.width - 1 + p - kw) / s + 1)
+                        var x = xLo
+                        while x < xHi { row[x * s - p + kw] += src[x]; x += 1 }
+                    }
+                    src += ow
+                }
+            }
+        }
+    }
+}

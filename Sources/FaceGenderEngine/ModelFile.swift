@@ -1,0 +1,56 @@
+import Foundation
+
+public enum ModelFileError: Error, CustomStringConvertible {
+    case notAFaceGenderModel(path: String)
+    case badArchitecture(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .notAFaceGenderModel(path):
+            return "\(path) is a .safetensors file but not a FaceGender model (no facegender.spec metadata)"
+        case let .badArchitecture(path, reason):
+            return "the architecture stored in \(path) cannot be built: \(reason)"
+        }
+    }
+}
+
+/// A network with its metadata, stored as .safetensors. The architecture travels as JSON in the
+/// metadata key `facegender.spec`, so a file loads without knowing its network in advance.
+public enum ModelFile {
+    public static let specKey = "facegender.spec"
+
+    public static func save(_ network: Network, metadata: [String: String], to path: String) throws {
+        var file = SafeTensorsFile(metadata: metadata)
+        let specJSON = try JSONEncoder().encode(network.spec)
+        file.metadata[specKey] = String(decoding: specJSON, as: UTF8.self)
+        for t in network.namedTensors { file.tensors[t.name] = (t.tensor.shape, t.tensor.array) }
+        try file.write(to: path)
+    }
+
+    /// Loads a network and its metadata; every failure is a typed error.
+    public static func load(from path: String, parallelism: Parallelism) throws -> (Network, [String: String]) {
+        let file = try SafeTensorsFile.read(from: path)
+        guard let specString = file.metadata[specKey] else { throw ModelFileError.notAFaceGenderModel(path: path) }
+        let spec: ModelSpec
+        do { spec = try JSONDecoder().decode(ModelSpec.self, from: Data(specString.utf8)) } catch {
+            throw ModelFileError.badArchitecture(path: path, reason: "\(error)")
+        }
+        let network: Network
+        do { network = try Network(spec: spec, seed: 0, parallelism: parallelism) } catch {
+            throw ModelFileError.badArchitecture(path: path, reason: "\(error)")
+        }
+        try assign(file.tensors, to: network)
+        return (network, file.metadata)
+    }
+
+    /// Copies named values into the network's tensors, checking every name and shape.
+    public static func assign(_ tensors: [String: (shape: [Int], values: [Float])], to network: Network) throws {
+        for t in network.namedTensors {
+            guard let stored = tensors[t.name] else { throw SafeTensorsError.missingTensor(name: t.name) }
+            guard stored.shape == t.tensor.shape else {
+                throw SafeTensorsError.shapeMismatch(name: t.name, expected: t.tensor.shape, found: stored.shape)
+            }
+            stored.values.withUnsafeBufferPointer { t.tensor.data.update(from: $0.baseAddress!, count: t.tensor.count) }
+        }
+    }
+}

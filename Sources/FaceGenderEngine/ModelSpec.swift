@@ -1,0 +1,110 @@
+/// One layer of an architecture, as data. A saved model carries its list of these, so a file
+/// describes its own network.
+public indirect enum LayerSpec: Codable, Equatable, Sendable {
+    case conv(outChannels: Int, kernel: Int, stride: Int, padding: Int, bias: Bool)
+    case depthwiseConv(kernel: Int, stride: Int, padding: Int)
+    case batchNorm
+    case relu
+    case silu
+    case maxPool(kernel: Int, stride: Int)
+    case avgPool(kernel: Int, stride: Int)
+    case globalAvgPool
+    case flatten
+    case dense(outFeatures: Int)
+    case dropout(rate: Float)
+    /// body(x) + shortcut(x); an empty shortcut is the identity.
+    case residual(body: [LayerSpec], shortcut: [LayerSpec])
+}
+
+/// A whole network: input shape (C, H, W) and layers.
+public struct ModelSpec: Codable, Equatable, Sendable {
+    public var inputChannels: Int, inputHeight: Int, inputWidth: Int
+    public var layers: [LayerSpec]
+
+    public init(inputChannels: Int, inputHeight: Int, inputWidth: Int, layers: [LayerSpec]) {
+        self.inputChannels = inputChannels; self.inputHeight = inputHeight; self.inputWidth = inputWidth
+        self.layers = layers
+    }
+}
+
+public enum ModelSpecError: Error, CustomStringConvertible, Equatable {
+    case invalidShape(layer: String, shape: [Int])
+
+    public var description: String {
+        switch self {
+        case let .invalidShape(layer, shape):
+            return "architecture error: layer \(layer) cannot take an input of shape \(shape)"
+        }
+    }
+}
+
+/// Turns a spec into layers, tracking the per-sample shape ([C, H, W] or [F]) from layer to layer.
+struct NetworkBuilder {
+    var rng: RandomGenerator
+    let parallelism: Parallelism
+
+    mutating func build(_ specs: [LayerSpec], shape: inout [Int], prefix: String) throws -> [Layer] {
+        var layers: [Layer] = []
+        for (i, spec) in specs.enumerated() {
+            layers.append(try build(spec, shape: &shape, name: "\(prefix)\(i)"))
+        }
+        return layers
+    }
+
+    private mutating func build(_ spec: LayerSpec, shape: inout [Int], name: String) throws -> Layer {
+        func spatial() throws -> (Int, Int, Int) {
+            guard shape.count == 3 else { throw ModelSpecError.invalidShape(layer: name, shape: shape) }
+            return (shape[0], shape[1], shape[2])
+        }
+        func window(_ size: Int, _ k: Int, _ s: Int, _ p: Int) throws -> Int {
+            let out = (size + 2 * p - k) / s + 1
+            guard k > 0, s > 0, out > 0 else { throw ModelSpecError.invalidShape(layer: name, shape: shape) }
+            return out
+        }
+        switch spec {
+        case let .conv(oc, k, s, p, bias):
+            let (c, h, w) = try spatial()
+            shape = [oc, try window(h, k, s, p), try window(w, k, s, p)]
+            return Conv2D(name: name, inChannels: c, outChannels: oc, kernel: k, stride: s, padding: p,
+                          bias: bias, parallelism: parallelism, rng: &rng)
+        case let .depthwiseConv(k, s, p):
+            let (c, h, w) = try spatial()
+            shape = [c, try window(h, k, s, p), try window(w, k, s, p)]
+            return DepthwiseConv2D(name: name, channels: c, kernel: k, stride: s, padding: p,
+                                   parallelism: parallelism, rng: &rng)
+        case .batchNorm:
+            let (c, _, _) = try spatial()
+            return BatchNorm2D(name: name, channels: c, parallelism: parallelism)
+        case .relu: return ReLU()
+        case .silu: return SiLU()
+        case let .maxPool(k, s):
+            let (c, h, w) = try spatial()
+            shape = [c, try window(h, k, s, 0), try window(w, k, s, 0)]
+            return MaxPool2D(kernel: k, stride: s)
+        case let .avgPool(k, s):
+            let (c, h, w) = try spatial()
+            shape = [c, try window(h, k, s, 0), try window(w, k, s, 0)]
+            return AvgPool2D(kernel: k, stride: s)
+        case .globalAvgPool:
+            let (c, _, _) = try spatial()
+            shape = [c]
+            return GlobalAvgPool()
+        case .flatten:
+            shape = [shape.reduce(1, *)]
+            return Flatten()
+        case let .dense(out):
+            guard shape.count == 1 else { throw ModelSpecError.invalidShape(layer: name, shape: shape) }
+            defer { shape = [out] }
+            return Dense(name: name, inFeatures: shape[0], outFeatures: out, rng: &rng)
+        case let .dropout(rate):
+            return Dropout(rate: rate, rng: &rng)
+        case let .residual(bodySpecs, shortcutSpecs):
+            var bodyShape = shape, shortcutShape = shape
+            let body = try build(bodySpecs, shape: &bodyShape, prefix: name + ".body.")
+            let shortcut = try build(shortcutSpecs, shape: &shortcutShape, prefix: name + ".shortcut.")
+            guard bodyShape == shortcutShape else { throw ModelSpecError.invalidShape(layer: name, shape: bodyShape) }
+            shape = bodyShape
+            return Residual(body: Sequential(body), shortcut: Sequential(shortcut))
+        }
+    }
+}

@@ -1,0 +1,97 @@
+/// Updates parameters from their accumulated gradients, then zeroes the gradients.
+public protocol Optimizer {
+    var learningRate: Float { get set }
+    func step()
+}
+
+/// Clips the global L2 norm of all gradients to `maxNorm`; returns the norm before clipping.
+@discardableResult
+public func clipGradientNorm(_ parameters: [Parameter], maxNorm: Float) -> Float {
+    var sq: Float = 0
+    for p in parameters {
+        let g = p.gradient.data
+        for i in 0..<p.gradient.count { sq += g[i] * g[i] }
+    }
+    let norm = sq.squareRoot()
+    if norm > maxNorm && norm > 0 {
+        let scale = maxNorm / norm
+        for p in parameters {
+            let g = p.gradient.data
+            for i in 0..<p.gradient.count { g[i] *= scale }
+        }
+    }
+    return norm
+}
+
+/// SGD with (optionally Nesterov) momentum and decoupled weight decay.
+public final class SGD: Optimizer {
+    public var learningRate: Float
+    public let momentum: Float, weightDecay: Float, nesterov: Bool
+    private let parameters: [Parameter]
+    private let velocity: [Tensor]
+
+    public init(parameters: [Parameter], learningRate: Float, momentum: Float = 0.9,
+                weightDecay: Float = 0, nesterov: Bool = true) {
+        self.parameters = parameters
+        self.learningRate = learningRate; self.momentum = momentum
+        self.weightDecay = weightDecay; self.nesterov = nesterov
+        velocity = parameters.map { Tensor(shape: $0.value.shape) }
+    }
+
+    public func step() {
+        for (p, v) in zip(parameters, velocity) {
+            let w = p.value.data, g = p.gradient.data, m = v.data
+            let decay = p.decays ? 1 - learningRate * weightDecay : 1
+            for i in 0..<p.value.count {
+                m[i] = momentum * m[i] + g[i]
+                let update = nesterov ? g[i] + momentum * m[i] : m[i]
+                w[i] = w[i] * decay - learningRate * update
+                g[i] = 0
+            }
+        }
+    }
+
+    public var state: [Tensor] { velocity }
+}
+
+/// Adam with decoupled weight decay (Loshchilov & Hutter).
+public final class AdamW: Optimizer {
+    public var learningRate: Float
+    public let beta1: Float, beta2: Float, epsilon: Float, weightDecay: Float
+    public private(set) var stepCount: Int = 0
+    private let parameters: [Parameter]
+    private let firstMoment: [Tensor], secondMoment: [Tensor]
+
+    public init(parameters: [Parameter], learningRate: Float, beta1: Float = 0.9, beta2: Float = 0.999,
+                epsilon: Float = 1e-8, weightDecay: Float = 0.01) {
+        self.parameters = parameters
+        self.learningRate = learningRate; self.beta1 = beta1; self.beta2 = beta2
+        self.epsilon = epsilon; self.weightDecay = weightDecay
+        firstMoment = parameters.map { Tensor(shape: $0.value.shape) }
+        secondMoment = parameters.map { Tensor(shape: $0.value.shape) }
+    }
+
+    public func step() {
+        stepCount += 1
+        let c1 = 1 - powf(beta1, Float(stepCount)), c2 = 1 - powf(beta2, Float(stepCount))
+        for (k, p) in parameters.enumerated() {
+            let w = p.value.data, g = p.gradient.data, m = firstMoment[k].data, v = secondMoment[k].data
+            let decay = p.decays ? 1 - learningRate * weightDecay : 1
+            for i in 0..<p.value.count {
+                m[i] = beta1 * m[i] + (1 - beta1) * g[i]
+                v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i]
+                let update = (m[i] / c1) / ((v[i] / c2).squareRoot() + epsilon)
+                w[i] = w[i] * decay - learningRate * update
+                g[i] = 0
+            }
+        }
+    }
+
+    /// Moments, for checkpoints: [m0, v0, m1, v1, ...].
+    public var state: [Tensor] { zip(firstMoment, secondMoment).flatMap { [$0, $1] } }
+    public func restore(stepCount: Int) { self.stepCount = stepCount }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif

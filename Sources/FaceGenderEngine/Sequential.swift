@@ -1,0 +1,49 @@
+/// Layers applied in order; backward runs them in reverse.
+public final class Sequential: Layer {
+    public let layers: [Layer]
+    public init(_ layers: [Layer]) { self.layers = layers }
+
+    public func forward(_ x: Tensor, mode: Mode) -> Tensor {
+        var h = x
+        for layer in layers { h = layer.forward(h, mode: mode) }
+        return h
+    }
+
+    public func backward(_ dy: Tensor) -> Tensor {
+        var g = dy
+        for layer in layers.reversed() { g = layer.backward(g) }
+        return g
+    }
+
+    public var parameters: [Parameter] { layers.flatMap(\.parameters) }
+    public var buffers: [NamedTensor] { layers.flatMap(\.buffers) }
+}
+
+/// y = body(x) + shortcut(x); an empty shortcut is the identity.
+public final class Residual: Layer {
+    public let body: Sequential, shortcut: Sequential
+    private let output = Tensor(shape: [0])
+    private let gradInput = Tensor(shape: [0])
+
+    public init(body: Sequential, shortcut: Sequential) { self.body = body; self.shortcut = shortcut }
+
+    public func forward(_ x: Tensor, mode: Mode) -> Tensor {
+        let a = body.forward(x, mode: mode)
+        let b = shortcut.forward(x, mode: mode)
+        precondition(a.shape == b.shape, "Residual branches disagree: \(a.shape) vs \(b.shape)")
+        output.resize(a.shape)
+        for i in 0..<a.count { output[i] = a[i] + b[i] }
+        return output
+    }
+
+    public func backward(_ dy: Tensor) -> Tensor {
+        let da = body.backward(dy)
+        let db = shortcut.backward(dy)
+        gradInput.resize(da.shape)
+        for i in 0..<da.count { gradInput[i] = da[i] + db[i] }
+        return gradInput
+    }
+
+    public var parameters: [Parameter] { body.parameters + shortcut.parameters }
+    public var buffers: [NamedTensor] { body.buffers + shortcut.buffers }
+}

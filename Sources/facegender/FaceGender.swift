@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct FaceGender: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "facegender",
+        abstract: "Detect faces in photos and estimate apparent gender, with calibrated probabilities.",
+        subcommands: []
+    )
+}

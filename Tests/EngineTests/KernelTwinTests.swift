@@ -1,0 +1,53 @@
+import FaceGenderEngine
+import Testing
+
+/// Optimised kernels against their plain twins.
+@Suite struct KernelTwinTests {
+    @Test(arguments: [(false, false), (true, false), (false, true), (true, true)])
+    func matmulMatchesNaive(transposeA: Bool, transposeB: Bool) {
+        let m = 5, n = 7, k = 4
+        let a = randomTensor([m * k], seed: 1), b = randomTensor([k * n], seed: 2)
+        let fast = randomTensor([m * n], seed: 3), slow = fast.clone()
+        let lda = transposeA ? m : k, ldb = transposeB ? k : n
+        matmul(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: 0.5, a: a.data, lda: lda,
+               b: b.data, ldb: ldb, beta: 2, c: fast.data, ldc: n)
+        matmulNaive(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: 0.5, a: a.data, lda: lda,
+                    b: b.data, ldb: ldb, beta: 2, c: slow.data, ldc: n)
+        for i in 0..<fast.count { #expect(abs(fast[i] - slow[i]) < 1e-4) }
+    }
+
+    /// Direct 7-loop convolution: the definition.
+    func naiveConvolution(_ x: Tensor, _ w: Tensor, stride: Int, padding: Int) -> [Float] {
+        let (n, c, h, wd) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+        let (oc, k) = (w.shape[0], w.shape[2])
+        let oh = (h + 2 * padding - k) / stride + 1, ow = (wd + 2 * padding - k) / stride + 1
+        var out = [Float](repeating: 0, count: n * oc * oh * ow)
+        for i in 0..<n { for o in 0..<oc { for y in 0..<oh { for xo in 0..<ow {
+            var s: Float = 0
+            for ci in 0..<c { for kh in 0..<k { for kw in 0..<k {
+                let iy = y * stride - padding + kh, ix = xo * stride - padding + kw
+                if iy >= 0 && iy < h && ix >= 0 && ix < wd {
+                    s += x[((i * c + ci) * h + iy) * wd + ix] * w[((o * c + ci) * k + kh) * k + kw]
+                }
+            } } }
+            out[((i * oc + o) * oh + y) * ow + xo] = s
+        } } } }
+        return out
+    }
+
+    @Test(arguments: [(3, 1, 1), (3, 2, 1), (1, 1, 0), (1, 2, 0), (5, 2, 2), (7, 2, 3)])
+    func conv2DMatchesDefinition(kernel: Int, stride: Int, padding: Int) {
+        var rng = RandomGenerator(seed: 4)
+        for workers in [1, 2] {
+            let conv = Conv2D(name: "c", inChannels: 3, outChannels: 4, kernel: kernel, stride: stride, padding: padding,
+                              parallelism: Parallelism(workers: workers), rng: &rng)
+            for batch in [1, 3] {
+                let x = randomTensor([batch, 3, 9, 8], seed: 5)
+                let fast = conv.forward(x, mode: .inference).array
+                let slow = naiveConvolution(x, conv.weight.value, stride: stride, padding: padding)
+                #expect(fast.count == slow.count)
+                for (a, b) in zip(fast, slow) { #expect(abs(a - b) < 1e-4) }
+            }
+        }
+    }
+}

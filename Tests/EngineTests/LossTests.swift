@@ -1,0 +1,48 @@
+import FaceGenderEngine
+import Foundation
+import Testing
+
+@Suite struct LossTests {
+    /// Central differences of a scalar loss of the logits.
+    func numericGradient(_ logits: Tensor, _ loss: () -> Float) -> [Float] {
+        (0..<logits.count).map { i in
+            let saved = logits[i]
+            logits[i] = saved + 1e-2; let plus = loss()
+            logits[i] = saved - 1e-2; let minus = loss()
+            logits[i] = saved
+            return (plus - minus) / 2e-2
+        }
+    }
+
+    @Test(arguments: [Float(0), 0.1])
+    func softmaxCrossEntropyGradient(smoothing: Float) {
+        let loss = SoftmaxCrossEntropy(labelSmoothing: smoothing)
+        let logits = randomTensor([4, 3], seed: 1)
+        let labels = [0, 2, 1, 2]
+        loss.forward(logits: logits, labels: labels)
+        let analytic = loss.gradient.array
+        let numeric = numericGradient(logits) { SoftmaxCrossEntropy(labelSmoothing: smoothing).forward(logits: logits, labels: labels) }
+        for (a, n) in zip(analytic, numeric) { #expect(abs(a - n) < 2e-3, "analytic \(a) vs numeric \(n)") }
+    }
+
+    @Test func softmaxCrossEntropyValue() {
+        // Two classes, logits (0, ln 3): p = (1/4, 3/4); label 1 -> -ln(3/4).
+        let loss = SoftmaxCrossEntropy()
+        let value = loss.forward(logits: Tensor(shape: [1, 2], values: [0, logf(3)]), labels: [1])
+        #expect(abs(value - -logf(0.75)) < 1e-6)
+        #expect(abs(loss.probabilities[0] - 0.25) < 1e-6)
+    }
+
+    @Test func sigmoidBinaryCrossEntropy() {
+        let loss = SigmoidBinaryCrossEntropy()
+        let logits = randomTensor([5], seed: 2, scale: 3)
+        let targets: [Float] = [0, 1, 1, 0, 0.3]
+        loss.forward(logits: logits, targets: targets)
+        let analytic = loss.gradient.array
+        let numeric = numericGradient(logits) { SigmoidBinaryCrossEntropy().forward(logits: logits, targets: targets) }
+        for (a, n) in zip(analytic, numeric) { #expect(abs(a - n) < 2e-3, "analytic \(a) vs numeric \(n)") }
+        // Stable for extreme logits: no inf or nan.
+        let extreme = SigmoidBinaryCrossEntropy().forward(logits: Tensor(shape: [2], values: [100, -100]), targets: [0, 1])
+        #expect(abs(extreme - 100) < 1e-3)
+    }
+}
