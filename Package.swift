@@ -27,16 +27,21 @@ let package = Package(
         // Tensors, layers, losses, optimisers, safetensors. Knows nothing of images or HTTP.
         .target(name: "FaceGenderEngine", dependencies: ["CBLAS"], swiftSettings: hotFlags),
 
+        // Decoding (JPEG, PNG, WebP; EXIF orientation; size limits), resampling and augmentation.
+        .target(name: "FaceGenderImaging", dependencies: ["CTurboJPEG", "CSpng", "CWebP"], swiftSettings: hotFlags),
+
         // The command-line tool: subcommands only.
         .executableTarget(
             name: "facegender",
             dependencies: [
                 "FaceGenderEngine",
+                "FaceGenderImaging",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
 
         .testTarget(name: "EngineTests", dependencies: ["FaceGenderEngine"]),
+        .testTarget(name: "ImagingTests", dependencies: ["FaceGenderImaging", "FaceGenderEngine"]),
     ],
     swiftLanguageModes: [.v5]
 )

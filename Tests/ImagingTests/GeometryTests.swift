@@ -1,0 +1,56 @@
+import FaceGenderEngine
+import FaceGenderImaging
+import Testing
+
+@Suite struct GeometryTests {
+    @Test func resizeOfConstantImageIsConstant() {
+        let img = RGBImage(width: 37, height: 23, fill: (200, 100, 50))
+        for (w, h) in [(10, 7), (80, 50), (37, 23)] {
+            let out = Resampler.resize(img, width: w, height: h)
+            #expect(out.width == w && out.height == h)
+            #expect(out.pixels.allSatisfy { $0 == 200 || $0 == 100 || $0 == 50 })
+        }
+    }
+
+    @Test func downscaleAveragesAreas() {
+        // A 1-pixel checkerboard shrunk 4x must come out near-uniform grey; point sampling would give 0 or 255.
+        var img = RGBImage(width: 64, height: 64)
+        for y in 0..<64 { for x in 0..<64 where (x + y) % 2 == 0 { for c in 0..<3 { img.pixels[(y * 64 + x) * 3 + c] = 255 } } }
+        let out = Resampler.resize(img, width: 16, height: 16)
+        for v in out.pixels { #expect(abs(Int(v) - 128) <= 8) }
+    }
+
+    @Test func regionOutsideImageRepeatsEdges() {
+        let img = quadrantImage()
+        let out = Resampler.resample(img, region: Region(x: -20, y: -20, width: 20, height: 20), width: 10, height: 10)
+        #expect(out.pixels.allSatisfy { _ in true })
+        #expect(out.pixel(0, 0) == img.pixel(0, 0))
+    }
+
+    @Test func identityAugmentationIsCentreCrop() {
+        let img = quadrantImage()
+        let crop = Resampler.resample(img, region: Region(x: 0, y: 0, width: 30, height: 30), width: 20, height: 20)
+        let out = Tensor(shape: [3, 8, 8])
+        AugmentedSampler.sample(crop, outSide: 8, augmentation: .identity, normalization: .standard, into: out.data)
+        let (r, _, _) = crop.pixel(6, 6)
+        #expect(out[0] == Normalization.standard.apply(Float(r), channel: 0))
+    }
+
+    @Test func augmentationIsSeededAndDeterministic() {
+        var a = RandomGenerator(seed: 3), b = RandomGenerator(seed: 3)
+        let policy = AugmentationPolicy()
+        for _ in 0..<20 {
+            #expect(AugmentationSample(policy: policy, side: 64, using: &a) == AugmentationSample(policy: policy, side: 64, using: &b))
+        }
+    }
+
+    @Test func flipMirrors() {
+        let crop = quadrantImage()
+        let plain = Tensor(shape: [3, 20, 20]), flipped = Tensor(shape: [3, 20, 20])
+        var sample = AugmentationSample.identity
+        AugmentedSampler.sample(crop, outSide: 20, augmentation: sample, normalization: .standard, into: plain.data)
+        sample.flip = true
+        AugmentedSampler.sample(crop, outSide: 20, augmentation: sample, normalization: .standard, into: flipped.data)
+        for y in 0..<20 { for x in 0..<20 { #expect(plain[y * 20 + x] == flipped[y * 20 + 19 - x]) } }
+    }
+}
