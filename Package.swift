@@ -30,17 +30,22 @@ let package = Package(
         // Decoding (JPEG, PNG, WebP; EXIF orientation; size limits), resampling and augmentation.
         .target(name: "FaceGenderImaging", dependencies: ["CTurboJPEG", "CSpng", "CWebP"], swiftSettings: hotFlags),
 
+        // Face detection behind the `FaceDetector` protocol; Viola-Jones on OpenCV's Haar cascades.
+        .target(name: "FaceGenderDetection", dependencies: ["FaceGenderImaging"], swiftSettings: hotFlags),
+
         // The command-line tool: subcommands only.
         .executableTarget(
             name: "facegender",
             dependencies: [
                 "FaceGenderEngine",
                 "FaceGenderImaging",
+                "FaceGenderDetection",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
 
         .testTarget(name: "EngineTests", dependencies: ["FaceGenderEngine"]),
+        .testTarget(name: "DetectionTests", dependencies: ["FaceGenderDetection", "FaceGenderImaging"]),
         .testTarget(name: "ImagingTests", dependencies: ["FaceGenderImaging", "FaceGenderEngine"]),
     ],
     swiftLanguageModes: [.v5]

@@ -1,0 +1,66 @@
+import FaceGenderImaging
+
+/// An 8-bit single-channel image for detection.
+struct GrayImage {
+    let width: Int, height: Int
+    var pixels: [UInt8]
+
+    init(width: Int, height: Int, pixels: [UInt8]) { self.width = width; self.height = height; self.pixels = pixels }
+    init(_ image: RGBImage) { self.init(width: image.width, height: image.height, pixels: image.grayscale()) }
+
+    /// Bilinear resize (OpenCV's pyramid uses INTER_LINEAR too).
+    func resized(width w: Int, height h: Int) -> GrayImage {
+        var out = [UInt8](repeating: 0, count: w * h)
+        let sx = Double(width) / Double(w), sy = Double(height) / Double(h)
+        pixels.withUnsafeBufferPointer { src in
+            out.withUnsafeMutableBufferPointer { dst in
+                for y in 0..<h {
+                    let fy = max(0, (Double(y) + 0.5) * sy - 0.5)
+                    let y0 = min(Int(fy), height - 1), y1 = min(y0 + 1, height - 1), wy = Float(fy - Double(y0))
+                    for x in 0..<w {
+                        let fx = max(0, (Double(x) + 0.5) * sx - 0.5)
+                        let x0 = min(Int(fx), width - 1), x1 = min(x0 + 1, width - 1), wx = Float(fx - Double(x0))
+                        let top = Float(src[y0 * width + x0]) * (1 - wx) + Float(src[y0 * width + x1]) * wx
+                        let bottom = Float(src[y1 * width + x0]) * (1 - wx) + Float(src[y1 * width + x1]) * wx
+                        dst[y * w + x] = UInt8(min(255, (top * (1 - wy) + bottom * wy).rounded()))
+                    }
+                }
+            }
+        }
+        return GrayImage(width: w, height: h, pixels: out)
+    }
+
+    /// Adds an edge-replicated border.
+    func padded(x padX: Int, y padY: Int) -> GrayImage {
+        if padX == 0 && padY == 0 { return self }
+        let w = width + 2 * padX, h = height + 2 * padY
+        var out = [UInt8](repeating: 0, count: w * h)
+        for y in 0..<h {
+            let sy = min(max(y - padY, 0), height - 1)
+            for x in 0..<w { out[y * w + x] = pixels[sy * width + min(max(x - padX, 0), width - 1)] }
+        }
+        return GrayImage(width: w, height: h, pixels: out)
+    }
+}
+
+/// Summed-area tables of pixels and squared pixels, (W+1) x (H+1) with a zero first row and column.
+struct IntegralImage {
+    let width: Int, height: Int, stride: Int
+    var sum: [Int32]
+    var squares: [Double]
+
+    init(_ g: GrayImage) {
+        width = g.width + 1; height = g.height + 1; stride = width
+        sum = [Int32](repeating: 0, count: width * height)
+        squares = [Double](repeating: 0, count: width * height)
+        for y in 1..<height {
+            var rowSum: Int32 = 0, rowSquares: Double = 0
+            for x in 1..<width {
+                let v = Int32(g.pixels[(y - 1) * g.width + (x - 1)])
+                rowSum += v; rowSquares += Double(v * v)
+                sum[y * stride + x] = sum[(y - 1) * stride + x] + rowSum
+                squares[y * stride + x] = squares[(y - 1) * stride + x] + rowSquares
+            }
+        }
+    }
+}

@@ -1,0 +1,117 @@
+import Foundation
+
+/// An OpenCV boosted Haar cascade (the "new" XML format of opencv_traincascade), flattened into arrays.
+///
+/// Stages of boosted decision trees; each tree node compares a Haar feature (weighted rectangle sums in
+/// a `windowWidth x windowHeight` window, normalised by the window's standard deviation) to a threshold.
+public struct HaarCascade: Sendable {
+    public struct Rect: Sendable { var x: Int32, y: Int32, width: Int32, height: Int32, weight: Float }
+    public struct Node: Sendable { var left: Int32, right: Int32, feature: Int32, threshold: Float }
+    public struct Tree: Sendable { var firstNode: Int32, firstLeaf: Int32 }
+    public struct Stage: Sendable { var threshold: Float, firstTree: Int32, treeCount: Int32 }
+
+    public let windowWidth: Int, windowHeight: Int
+    let stages: [Stage]
+    let trees: [Tree]
+    let nodes: [Node]
+    let leaves: [Float]
+    /// Rectangles of each feature: `featureRects[featureStart[f]..<featureStart[f+1]]`.
+    let featureRects: [Rect]
+    let featureStart: [Int32]
+
+    /// The cascade Debian's opencv-data installs; the default.
+    public static let debianPaths = [
+        "/usr/share/opencv4/haarcascades/haarcascade_frontalface_alt2.xml",
+        "/usr/share/opencv/haarcascades/haarcascade_frontalface_alt2.xml",
+    ]
+
+    /// Loads `path`, or the first Debian location that exists when `path` is nil.
+    public static func load(path: String?) throws -> HaarCascade {
+        let candidates = path.map { [$0] } ?? debianPaths
+        guard let found = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) else {
+            throw DetectionError.cascadeNotFound(searched: candidates)
+        }
+        let text: String
+        do { text = try String(contentsOfFile: found, encoding: .utf8) } catch {
+            throw DetectionError.unreadableCascade(path: found, reason: error.localizedDescription)
+        }
+        return try HaarCascade(xml: text, path: found)
+    }
+
+    public init(xml: String, path: String = "<memory>") throws {
+        func fail(_ reason: String) -> DetectionError { .unsupportedCascade(path: path, reason: reason) }
+        guard xml.contains("<featureType>HAAR</featureType>") else { throw fail("featureType is not HAAR (old-format or LBP cascades are not supported)") }
+        guard !xml.contains("<tilted>1</tilted>") else { throw fail("tilted features are not supported") }
+        guard let w = XMLScan.first("width", in: xml).flatMap({ Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }),
+              let h = XMLScan.first("height", in: xml).flatMap({ Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) })
+        else { throw fail("missing window width/height") }
+        windowWidth = w; windowHeight = h
+
+        guard let stagesText = XMLScan.first("stages", in: xml), let featuresText = XMLScan.first("features", in: xml) else {
+            throw fail("missing <stages> or <features>")
+        }
+        var stages: [Stage] = [], trees: [Tree] = [], nodes: [Node] = [], leaves: [Float] = []
+        // Each stage's text runs from its <stageThreshold> to the next one.
+        let stageChunks = stagesText.components(separatedBy: "<stageThreshold>").dropFirst()
+        for chunk in stageChunks {
+            guard let threshold = Float(chunk.prefix { $0 != "<" }.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+                throw fail("bad stageThreshold")
+            }
+            let internals = XMLScan.all("internalNodes", in: chunk), leafTexts = XMLScan.all("leafValues", in: chunk)
+            guard internals.count == leafTexts.count, !internals.isEmpty else { throw fail("stage trees are incomplete") }
+            stages.append(Stage(threshold: threshold, firstTree: Int32(trees.count), treeCount: Int32(internals.count)))
+            for (nodeText, leafText) in zip(internals, leafTexts) {
+                let numbers = nodeText.split(whereSeparator: \.isWhitespace)
+                let leafValues = leafText.split(whereSeparator: \.isWhitespace).compactMap { Float($0) }
+                guard numbers.count % 4 == 0, !numbers.isEmpty, leafValues.count == numbers.count / 4 + 1 else {
+                    throw fail("a tree has \(numbers.count) node numbers and \(leafValues.count) leaves")
+                }
+                trees.append(Tree(firstNode: Int32(nodes.count), firstLeaf: Int32(leaves.count)))
+                for n in stride(from: 0, to: numbers.count, by: 4) {
+                    guard let l = Int32(numbers[n]), let r = Int32(numbers[n + 1]), let f = Int32(numbers[n + 2]),
+                          let t = Float(numbers[n + 3]) else { throw fail("bad internal node") }
+                    nodes.append(Node(left: l, right: r, feature: f, threshold: t))
+                }
+                leaves += leafValues
+            }
+        }
+        var rects: [Rect] = [], starts: [Int32] = []
+        for rectsText in XMLScan.all("rects", in: featuresText) {
+            starts.append(Int32(rects.count))
+            for line in rectsText.components(separatedBy: "<_>").dropFirst() {
+                let v = line.replacingOccurrences(of: "</_>", with: " ").split(whereSeparator: \.isWhitespace).compactMap { Float($0) }
+                guard v.count == 5 else { throw fail("a feature rectangle needs 5 numbers, got \(v.count)") }
+                rects.append(Rect(x: Int32(v[0]), y: Int32(v[1]), width: Int32(v[2]), height: Int32(v[3]), weight: v[4]))
+            }
+        }
+        starts.append(Int32(rects.count))
+        guard !stages.isEmpty, starts.count > 1 else { throw fail("no stages or no features") }
+        let featureCount = starts.count - 1
+        guard nodes.allSatisfy({ $0.feature >= 0 && Int($0.feature) < featureCount }) else { throw fail("a node names a missing feature") }
+        self.stages = stages; self.trees = trees; self.nodes = nodes; self.leaves = leaves
+        featureRects = rects; featureStart = starts
+    }
+
+    public var stageCount: Int { stages.count }
+    public var featureCount: Int { featureStart.count - 1 }
+}
+
+/// Just enough XML reading for OpenCV cascade files: the text between <tag> and </tag>.
+enum XMLScan {
+    static func first(_ tag: String, in text: some StringProtocol) -> String? {
+        guard let open = text.range(of: "<\(tag)>"),
+              let close = text.range(of: "</\(tag)>", range: open.upperBound..<text.endIndex) else { return nil }
+        return String(text[open.upperBound..<close.lowerBound])
+    }
+
+    static func all(_ tag: String, in text: some StringProtocol) -> [String] {
+        var out: [String] = []
+        var start = text.startIndex
+        while let open = text.range(of: "<\(tag)>", range: start..<text.endIndex),
+              let close = text.range(of: "</\(tag)>", range: open.upperBound..<text.endIndex) {
+            out.append(String(text[open.upperBound..<close.lowerBound]))
+            start = close.upperBound
+        }
+        return out
+    }
+}

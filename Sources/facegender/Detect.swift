@@ -1,0 +1,71 @@
+import ArgumentParser
+import FaceGenderDetection
+import FaceGenderImaging
+import Foundation
+
+struct Detect: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Find faces in photos and print their boxes.",
+        discussion: "Each photo gets its own answer; a photo that cannot be read is reported and the rest go on. "
+            + "The exit status is 1 when any photo failed.")
+
+    @Argument(help: "JPEG, PNG or WebP photos.")
+    var photos: [String]
+
+    @Option(help: "Output format: text or json.")
+    var format: OutputFormat = .text
+
+    @Option(help: "Haar cascade XML (default: Debian's opencv-data haarcascade_frontalface_alt2.xml).")
+    var cascade: String?
+
+    @Option(help: "Smallest face side in pixels.")
+    var minFaceSize = 24
+
+    @Option(help: "Write a copy of each photo with the faces boxed into this folder.")
+    var annotateDir: String?
+
+    func validate() throws {
+        if format == .csv { throw ValidationError("detect supports --format text or json") }
+        if minFaceSize < 8 { throw ValidationError("--min-face-size must be at least 8") }
+    }
+
+    struct Face: Encodable { var x, y, width, height: Int; var score: Double }
+    struct Answer: Encodable { var file: String; var faces: [Face]?; var error: String? }
+
+    func run() throws {
+        var options = HaarDetectorOptions()
+        options.minFaceSize = minFaceSize
+        let detector = HaarFaceDetector(cascade: try HaarCascade.load(path: cascade), options: options)
+        let decoder = ImageDecoder()
+        var answers: [Answer] = []
+        for photo in photos {
+            do {
+                var image = try decoder.decodeFile(atPath: photo)
+                let faces = detector.detect(in: image).map {
+                    Face(x: Int($0.x.rounded()), y: Int($0.y.rounded()), width: Int($0.width.rounded()),
+                         height: Int($0.height.rounded()), score: ($0.score * 1000).rounded() / 1000)
+                }
+                if let annotateDir {
+                    for f in faces { image.strokeRectangle(x: f.x, y: f.y, width: f.width, height: f.height, thickness: max(2, image.width / 200), color: (40, 220, 90)) }
+                    let name = (URL(fileURLWithPath: photo).deletingPathExtension().lastPathComponent) + "-faces.jpg"
+                    try FileManager.default.createDirectory(atPath: annotateDir, withIntermediateDirectories: true)
+                    try JPEGEncoder.encode(image).write(to: URL(fileURLWithPath: annotateDir).appendingPathComponent(name))
+                }
+                answers.append(Answer(file: photo, faces: faces))
+            } catch let error as ImageError {
+                answers.append(Answer(file: photo, error: error.description))
+            }
+        }
+        if format == .json {
+            print(try JSONOutput.string(answers))
+        } else {
+            for a in answers {
+                if let error = a.error { print("\(a.file): error: \(error)"); continue }
+                let faces = a.faces ?? []
+                print("\(a.file): \(faces.count) face\(faces.count == 1 ? "" : "s")")
+                for f in faces { print("  x=\(f.x) y=\(f.y) width=\(f.width) height=\(f.height) score=\(f.score)") }
+            }
+        }
+        if answers.contains(where: { $0.error != nil }) { throw ExitCode(1) }
+    }
+}
