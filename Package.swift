@@ -33,6 +33,13 @@ let package = Package(
         // Face detection behind the `FaceDetector` protocol; Viola-Jones on OpenCV's Haar cascades.
         .target(name: "FaceGenderDetection", dependencies: ["FaceGenderImaging"], swiftSettings: hotFlags),
 
+        // The classifier: one preprocessing path, network, calibration, and the detect-crop-classify path.
+        .target(name: "FaceGenderModel", dependencies: ["FaceGenderEngine", "FaceGenderImaging", "FaceGenderDetection"],
+                swiftSettings: hotFlags),
+
+        // Datasets, the training loop, checkpoints, metrics and reports.
+        .target(name: "FaceGenderTraining", dependencies: ["FaceGenderModel"], swiftSettings: hotFlags),
+
         // The command-line tool: subcommands only.
         .executableTarget(
             name: "facegender",
@@ -40,6 +47,8 @@ let package = Package(
                 "FaceGenderEngine",
                 "FaceGenderImaging",
                 "FaceGenderDetection",
+                "FaceGenderModel",
+                "FaceGenderTraining",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

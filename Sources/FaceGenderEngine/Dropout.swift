@@ -13,6 +13,9 @@ public final class Dropout: Layer {
         self.rng = rng.split()
     }
 
+    /// Restarts the mask stream, so a resumed run draws the same masks as an uninterrupted one.
+    public func reseed(_ seed: UInt64) { rng = RandomGenerator(seed: seed) }
+
     public func forward(_ x: Tensor, mode: Mode) -> Tensor {
         lastMode = mode
         guard mode == .training, rate > 0 else { return x }

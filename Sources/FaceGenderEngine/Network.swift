@@ -21,6 +21,20 @@ public final class Network {
     public func backward(_ dy: Tensor) -> Tensor { root.backward(dy) }
 
     public var parameters: [Parameter] { root.parameters }
+
+    /// Reseeds every random layer from `seed` (the trainer passes one per step, for exact resumption).
+    public func reseedRandomLayers(_ seed: UInt64) {
+        var rng = RandomGenerator(seed: seed)
+        func visit(_ layer: Layer) {
+            switch layer {
+            case let d as Dropout: d.reseed(rng.next())
+            case let s as Sequential: s.layers.forEach(visit)
+            case let r as Residual: visit(r.body); visit(r.shortcut)
+            default: break
+            }
+        }
+        visit(root)
+    }
     public var parameterCount: Int { parameters.reduce(0) { $0 + $1.value.count } }
 
     /// Every tensor that defines the network's behaviour, by name: parameters then buffers.

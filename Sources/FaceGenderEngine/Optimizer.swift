@@ -1,7 +1,11 @@
 /// Updates parameters from their accumulated gradients, then zeroes the gradients.
-public protocol Optimizer {
+public protocol Optimizer: AnyObject {
     var learningRate: Float { get set }
+    /// Updates taken so far (AdamW's bias correction depends on it).
+    var stepCount: Int { get set }
     func step()
+    /// Internal state by name, for checkpoints; restoring copies values back into these tensors.
+    var state: [NamedTensor] { get }
 }
 
 /// Clips the global L2 norm of all gradients to `maxNorm`; returns the norm before clipping.
@@ -38,7 +42,10 @@ public final class SGD: Optimizer {
         velocity = parameters.map { Tensor(shape: $0.value.shape) }
     }
 
+    public var stepCount: Int = 0
+
     public func step() {
+        stepCount += 1
         for (p, v) in zip(parameters, velocity) {
             let w = p.value.data, g = p.gradient.data, m = v.data
             let decay = p.decays ? 1 - learningRate * weightDecay : 1
@@ -51,14 +58,16 @@ public final class SGD: Optimizer {
         }
     }
 
-    public var state: [Tensor] { velocity }
+    public var state: [NamedTensor] {
+        zip(parameters, velocity).map { NamedTensor(name: "sgd.velocity." + $0.name, tensor: $1) }
+    }
 }
 
 /// Adam with decoupled weight decay (Loshchilov & Hutter).
 public final class AdamW: Optimizer {
     public var learningRate: Float
     public let beta1: Float, beta2: Float, epsilon: Float, weightDecay: Float
-    public private(set) var stepCount: Int = 0
+    public var stepCount: Int = 0
     private let parameters: [Parameter]
     private let firstMoment: [Tensor], secondMoment: [Tensor]
 
@@ -87,9 +96,12 @@ public final class AdamW: Optimizer {
         }
     }
 
-    /// Moments, for checkpoints: [m0, v0, m1, v1, ...].
-    public var state: [Tensor] { zip(firstMoment, secondMoment).flatMap { [$0, $1] } }
-    public func restore(stepCount: Int) { self.stepCount = stepCount }
+    public var state: [NamedTensor] {
+        parameters.indices.flatMap { k in
+            [NamedTensor(name: "adamw.m." + parameters[k].name, tensor: firstMoment[k]),
+             NamedTensor(name: "adamw.v." + parameters[k].name, tensor: secondMoment[k])]
+        }
+    }
 }
 
 #if canImport(Glibc)

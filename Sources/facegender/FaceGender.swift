@@ -5,6 +5,6 @@ struct FaceGender: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "facegender",
         abstract: "Detect faces in photos and estimate apparent gender, with calibrated probabilities.",
-        subcommands: [Detect.self]
+        subcommands: [Train.self, Detect.self]
     )
 }

@@ -1,0 +1,50 @@
+import FaceGenderEngine
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A trained network with its preprocessing and calibration: faces in, calibrated probabilities out.
+///
+/// Not safe to call from two threads at once (layers reuse their buffers); a server keeps one per worker.
+public final class GenderClassifier {
+    public let network: Network
+    public var info: ModelInfo
+
+    public init(network: Network, info: ModelInfo) {
+        self.network = network
+        self.info = info
+    }
+
+    public convenience init(contentsOf path: String, parallelism: Parallelism) throws {
+        let (network, metadata) = try ModelFile.load(from: path, parallelism: parallelism)
+        let info = try ModelInfo.from(metadata: metadata, path: path)
+        guard network.outputShape == [info.classes.count] else {
+            throw ClassifierError.classCountMismatch(path: path, classes: info.classes.count, outputs: network.outputShape.reduce(1, *))
+        }
+        self.init(network: network, info: info)
+    }
+
+    public func save(to path: String) throws {
+        try ModelFile.save(network, metadata: try info.metadata(), to: path)
+    }
+
+    /// Raw logits [N, K] of a preprocessed batch, in inference mode.
+    public func logits(_ batch: Tensor) -> Tensor { network.forward(batch, mode: .inference) }
+
+    /// Calibrated class probabilities, one row per sample.
+    public func probabilities(_ batch: Tensor) -> [[Double]] {
+        Self.probabilities(logits: logits(batch), temperature: info.temperature)
+    }
+
+    public static func probabilities(logits: Tensor, temperature: Double) -> [[Double]] {
+        let n = logits.shape[0], k = logits.sampleCount
+        return (0..<n).map { i in
+            let z = (0..<k).map { Double(logits[i * k + $0]) / temperature }
+            let m = z.max() ?? 0
+            let e = z.map { exp($0 - m) }
+            let s = e.reduce(0, +)
+            return e.map { $0 / s }
+        }
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+
+/// Everything a model file says about itself besides its weights. Stored as strings in the
+/// .safetensors `__metadata__`, so other tools can read it too.
+public struct ModelInfo: Codable, Equatable, Sendable {
+    public var name: String
+    public var version: String
+    /// Class names in output order, e.g. ["Female", "Male"].
+    public var classes: [String]
+    public var preprocessor: FacePreprocessor
+    /// Logits are divided by this before softmax; fitted on validation data (1 = uncalibrated).
+    public var temperature: Double
+    /// A face is "uncertain" when its top calibrated probability is below this.
+    public var abstainBelow: Double
+    /// Free-form measured numbers (accuracy, ECE, ...), for /about and the model card.
+    public var metrics: [String: Double]
+    public var trainedAt: String
+
+    public init(name: String, version: String, classes: [String], preprocessor: FacePreprocessor,
+                temperature: Double = 1, abstainBelow: Double = 0.5, metrics: [String: Double] = [:], trainedAt: String = "") {
+        self.name = name; self.version = version; self.classes = classes; self.preprocessor = preprocessor
+        self.temperature = temperature; self.abstainBelow = abstainBelow; self.metrics = metrics; self.trainedAt = trainedAt
+    }
+
+    static let key = "facegender.info"
+
+    public func metadata() throws -> [String: String] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return [Self.key: String(decoding: try encoder.encode(self), as: UTF8.self)]
+    }
+
+    public static func from(metadata: [String: String], path: String) throws -> ModelInfo {
+        guard let json = metadata[key] else { throw ClassifierError.missingInfo(path: path) }
+        do { return try JSONDecoder().decode(ModelInfo.self, from: Data(json.utf8)) } catch {
+            throw ClassifierError.badInfo(path: path, reason: "\(error)")
+        }
+    }
+}
+
+public enum ClassifierError: Error, CustomStringConvertible {
+    case missingInfo(path: String)
+    case badInfo(path: String, reason: String)
+    case classCountMismatch(path: String, classes: Int, outputs: Int)
+    case modelNotFound(searched: [String])
+
+    public var description: String {
+        switch self {
+        case let .missingInfo(path): return "\(path) has no facegender.info metadata: it is not a FaceGender classifier"
+        case let .badInfo(path, reason): return "\(path) has unreadable facegender.info metadata: \(reason)"
+        case let .classCountMismatch(path, classes, outputs):
+            return "\(path) names \(classes) classes but its network has \(outputs) outputs"
+        case let .modelNotFound(searched):
+            return "no model found (looked at \(searched.joined(separator: ", "))); pass --model PATH or set FACEGENDER_MODEL"
+        }
+    }
+}

@@ -1,0 +1,72 @@
+import FaceGenderEngine
+import FaceGenderModel
+import Foundation
+
+/// One epoch of the learning curves.
+public struct EpochRecord: Codable, Equatable, Sendable {
+    public var epoch: Int
+    public var trainLoss: Double, trainAccuracy: Double
+    public var validationLoss: Double, validationAccuracy: Double
+    public var learningRate: Double
+    public var seconds: Double
+    public var imagesPerSecond: Double
+}
+
+/// Where a run stands: enough, with the weights and optimiser state, to continue exactly.
+public struct TrainingState: Codable, Equatable, Sendable {
+    public var config: TrainingConfig
+    public var classes: [String]
+    /// The next epoch to run, and the next batch within it.
+    public var epoch: Int = 0
+    public var batchInEpoch: Int = 0
+    public var globalStep: Int = 0
+    public var bestValidationLoss: Double = .infinity
+    public var bestEpoch: Int = -1
+    public var epochsWithoutImprovement: Int = 0
+    public var history: [EpochRecord] = []
+    /// Running sums of the epoch in progress, so a mid-epoch resume reports the same epoch numbers.
+    public var partialLoss: Double = 0, partialCorrect: Int = 0, partialSeen: Int = 0, partialSeconds: Double = 0
+}
+
+public enum CheckpointError: Error, CustomStringConvertible {
+    case notACheckpoint(path: String)
+    case configMismatch(path: String)
+
+    public var description: String {
+        switch self {
+        case let .notACheckpoint(path): return "\(path) is not a FaceGender training checkpoint"
+        case let .configMismatch(path):
+            return "\(path) was written by a run with different settings or data; resume with the same options, or start afresh without --resume"
+        }
+    }
+}
+
+/// Weights + optimiser state + `TrainingState`, in one .safetensors file, written atomically.
+public enum Checkpoint {
+    static let stateKey = "facegender.checkpoint"
+
+    public static func save(network: Network, optimizer: Optimizer, state: TrainingState, info: ModelInfo, to path: String) throws {
+        var file = SafeTensorsFile(metadata: try info.metadata())
+        file.metadata[ModelFile.specKey] = String(decoding: try JSONEncoder().encode(network.spec), as: UTF8.self)
+        file.metadata[stateKey] = String(decoding: try JSONEncoder().encode(state), as: UTF8.self)
+        for t in network.namedTensors + optimizer.state { file.tensors[t.name] = (t.tensor.shape, t.tensor.array) }
+        try file.write(to: path)
+    }
+
+    /// Restores weights and optimiser state in place and returns the saved state.
+    public static func restore(from path: String, network: Network, optimizer: Optimizer) throws -> TrainingState {
+        let file = try SafeTensorsFile.read(from: path)
+        guard let json = file.metadata[stateKey],
+              let state = try? JSONDecoder().decode(TrainingState.self, from: Data(json.utf8)) else {
+            throw CheckpointError.notACheckpoint(path: path)
+        }
+        try ModelFile.assign(file.tensors, to: network)
+        for t in optimizer.state {
+            guard let stored = file.tensors[t.name], stored.shape == t.tensor.shape else { throw CheckpointError.configMismatch(path: path) }
+            stored.values.withUnsafeBufferPointer { t.tensor.data.update(from: $0.baseAddress!, count: t.tensor.count) }
+        }
+        optimizer.stepCount = state.globalStep
+        return state
+    }
+}
+

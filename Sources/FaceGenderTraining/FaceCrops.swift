@@ -1,0 +1,95 @@
+import Dispatch
+import FaceGenderDetection
+import FaceGenderEngine
+import FaceGenderImaging
+import FaceGenderModel
+import Foundation
+
+/// How a sample's crop was obtained.
+public enum CropSource: UInt8, Sendable {
+    case unreadable = 0
+    case detected = 1
+    /// No face found: the whole photo, as at serving time.
+    case wholeImage = 2
+}
+
+/// Every sample decoded, detected and cropped once (the serving path's first step), held in memory as
+/// `cropSide`-pixel RGB squares. Building it is the slow part of training start-up, so it is cached
+/// on disk keyed by the file list and the preprocessing settings.
+public struct FaceCrops: Sendable {
+    public let side: Int
+    public var pixels: [UInt8]
+    public var sources: [CropSource]
+
+    public var count: Int { sources.count }
+    public var unreadableCount: Int { sources.filter { $0 == .unreadable }.count }
+    public var wholeImageCount: Int { sources.filter { $0 == .wholeImage }.count }
+
+    public func crop(_ i: Int) -> RGBImage {
+        let n = side * side * 3
+        return RGBImage(width: side, height: side, pixels: Array(pixels[(i * n)..<((i + 1) * n)]))
+    }
+
+    /// Decodes, detects and crops every sample, on `workers` threads, reporting progress.
+    public static func build(_ samples: [LabeledSample], preprocessor: FacePreprocessor, detector: FaceDetector,
+                             decoder: ImageDecoder, workers: Int, progress: ((Int) -> Void)? = nil) -> FaceCrops {
+        let side = preprocessor.cropSide, n = side * side * 3
+        var pixels = [UInt8](repeating: 0, count: samples.count * n)
+        var sources = [CropSource](repeating: .unreadable, count: samples.count)
+        let lock = NSLock()
+        var done = 0
+        pixels.withUnsafeMutableBufferPointer { pix in
+            sources.withUnsafeMutableBufferPointer { src in
+                let pix = pix, src = src
+                DispatchQueue.concurrentPerform(iterations: max(1, workers)) { w in
+                    var i = w
+                    while i < samples.count {
+                        if let image = try? decoder.decodeFile(atPath: samples[i].path) {
+                            let face = detector.detect(in: image).first
+                            let box = face ?? preprocessor.wholeImageBox(image)
+                            let crop = preprocessor.crop(image, face: box)
+                            crop.pixels.withUnsafeBufferPointer { (pix.baseAddress! + i * n).update(from: $0.baseAddress!, count: n) }
+                            src[i] = face == nil ? .wholeImage : .detected
+                        }
+                        lock.lock(); done += 1; let d = done; lock.unlock()
+                        if w == 0 { progress?(d) }
+                        i += max(1, workers)
+                    }
+                }
+            }
+        }
+        return FaceCrops(side: side, pixels: pixels, sources: sources)
+    }
+
+    /// Loads from `cacheDir` when a cache for exactly these inputs exists, else builds and saves one.
+    public static func cached(_ samples: [LabeledSample], preprocessor: FacePreprocessor, detector: HaarFaceDetector,
+                              decoder: ImageDecoder, workers: Int, cacheDir: String?, progress: ((Int) -> Void)? = nil) -> FaceCrops {
+        guard let cacheDir else {
+            return build(samples, preprocessor: preprocessor, detector: detector, decoder: decoder, workers: workers, progress: progress)
+        }
+        var key = "v1|\(preprocessor)|\(detector.options)|\(detector.cascade.stageCount)|\(detector.cascade.featureCount)"
+        for s in samples { key += "|" + s.path }
+        let file = cacheDir + "/crops-\(stableHash(key)).bin"
+        if let data = FileManager.default.contents(atPath: file), let crops = decode(data, count: samples.count, side: preprocessor.cropSide) {
+            return crops
+        }
+        let crops = build(samples, preprocessor: preprocessor, detector: detector, decoder: decoder, workers: workers, progress: progress)
+        try? FileManager.default.createDirectory(atPath: cacheDir, withIntermediateDirectories: true)
+        try? (Data(crops.sources.map(\.rawValue)) + Data(crops.pixels)).write(to: URL(fileURLWithPath: file), options: .atomic)
+        return crops
+    }
+
+    private static func decode(_ data: Data, count: Int, side: Int) -> FaceCrops? {
+        guard data.count == count + count * side * side * 3 else { return nil }
+        let sources = data.prefix(count).compactMap { CropSource(rawValue: $0) }
+        guard sources.count == count else { return nil }
+        return FaceCrops(side: side, pixels: [UInt8](data.dropFirst(count)), sources: sources)
+    }
+
+    /// FNV-1a, 64-bit: stable across runs (Swift's Hasher is seeded per process).
+    static func stableHash(_ s: String) -> String {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in s.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        return String(h, radix: 16)
+    }
+}

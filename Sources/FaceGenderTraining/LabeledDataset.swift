@@ -1,0 +1,111 @@
+import Foundation
+
+/// One labelled photo.
+public struct LabeledSample: Equatable, Sendable {
+    public var path: String
+    public var label: Int
+    /// Group labels for per-group metrics, e.g. ["age": "20-39", "race": "Asian"].
+    public var groups: [String: String]
+}
+
+public enum DatasetError: Error, CustomStringConvertible, Equatable {
+    case notADirectory(String)
+    case noClasses(String)
+    case emptyClass(path: String)
+    case missingSplit(root: String, split: String)
+    case badCSV(path: String, line: Int, reason: String)
+    case classMismatch(split: String, expected: [String], found: [String])
+
+    public var description: String {
+        switch self {
+        case let .notADirectory(p): return "\(p) is not a folder"
+        case let .noClasses(p): return "\(p) has no class folders; expected one folder per class (e.g. Male/, Female/) holding photos"
+        case let .emptyClass(p): return "class folder \(p) holds no .jpg/.jpeg/.png/.webp photos"
+        case let .missingSplit(root, split): return "\(root) has no \(split)/ folder; expected \(root)/{Train,Validation,Test}/<class>/*.jpg"
+        case let .badCSV(p, line, reason): return "\(p):\(line): \(reason)"
+        case let .classMismatch(split, expected, found):
+            return "the \(split) split has classes \(found) but Train has \(expected); every split needs the same class folders"
+        }
+    }
+}
+
+/// A set of labelled photos with its class names.
+public struct LabeledDataset: Sendable {
+    public var classes: [String]
+    public var samples: [LabeledSample]
+
+    public init(classes: [String], samples: [LabeledSample]) { self.classes = classes; self.samples = samples }
+
+    static let photoExtensions: Set<String> = ["jpg", "jpeg", "png", "webp"]
+
+    /// `dir/<class>/*.jpg`: class names are the folder names, sorted.
+    public static func folder(_ dir: String) throws -> LabeledDataset {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue else { throw DatasetError.notADirectory(dir) }
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
+        let classes = entries.filter { name in
+            var d: ObjCBool = false
+            return !name.hasPrefix(".") && FileManager.default.fileExists(atPath: dir + "/" + name, isDirectory: &d) && d.boolValue
+        }.sorted()
+        guard !classes.isEmpty else { throw DatasetError.noClasses(dir) }
+        var samples: [LabeledSample] = []
+        for (label, name) in classes.enumerated() {
+            let classDir = dir + "/" + name
+            let files = ((try? FileManager.default.contentsOfDirectory(atPath: classDir)) ?? [])
+                .filter { photoExtensions.contains(($0 as NSString).pathExtension.lowercased()) }.sorted()
+            guard !files.isEmpty else { throw DatasetError.emptyClass(path: classDir) }
+            samples += files.map { LabeledSample(path: classDir + "/" + $0, label: label, groups: UTKFaceName.groups(fileName: $0)) }
+        }
+        return LabeledDataset(classes: classes, samples: samples)
+    }
+
+    /// A CSV of `file,label[,group columns...]` with a header row; files are relative to the CSV's folder.
+    public static func csv(_ path: String) throws -> LabeledDataset {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw DatasetError.notADirectory(path) }
+        let base = (path as NSString).deletingLastPathComponent
+        var lines = text.split(whereSeparator: \.isNewline).map(String.init)
+        guard !lines.isEmpty else { throw DatasetError.badCSV(path: path, line: 1, reason: "empty file") }
+        let header = lines.removeFirst().split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        guard header.count >= 2 else { throw DatasetError.badCSV(path: path, line: 1, reason: "header needs at least file,label") }
+        var rows: [(String, String, [String: String])] = []
+        for (i, line) in lines.enumerated() {
+            let cols = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard cols.count == header.count else {
+                throw DatasetError.badCSV(path: path, line: i + 2, reason: "\(cols.count) columns, header has \(header.count)")
+            }
+            let file = cols[0].hasPrefix("/") ? cols[0] : base + "/" + cols[0]
+            rows.append((file, cols[1], Dictionary(uniqueKeysWithValues: zip(header.dropFirst(2), cols.dropFirst(2)))))
+        }
+        let classes = Set(rows.map(\.1)).sorted()
+        let index = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, $0) })
+        return LabeledDataset(classes: classes, samples: rows.map { LabeledSample(path: $0.0, label: index[$0.1]!, groups: $0.2) })
+    }
+
+    /// A folder of class folders, or a CSV file.
+    public static func load(_ path: String) throws -> LabeledDataset {
+        path.lowercased().hasSuffix(".csv") ? try csv(path) : try folder(path)
+    }
+
+    public var classCounts: [Int] { classes.indices.map { c in samples.filter { $0.label == c }.count } }
+}
+
+/// The three splits of `root/{Train,Validation,Test}/<class>/`.
+public struct DatasetSplits: Sendable {
+    public var train: LabeledDataset, validation: LabeledDataset, test: LabeledDataset?
+
+    public static func load(root: String) throws -> DatasetSplits {
+        func split(_ name: String) throws -> LabeledDataset {
+            var isDir: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: root + "/" + name, isDirectory: &isDir), isDir.boolValue else {
+                throw DatasetError.missingSplit(root: root, split: name)
+            }
+            return try LabeledDataset.folder(root + "/" + name)
+        }
+        let train = try split("Train"), validation = try split("Validation")
+        guard validation.classes == train.classes else {
+            throw DatasetError.classMismatch(split: "Validation", expected: train.classes, found: validation.classes)
+        }
+        let test = FileManager.default.fileExists(atPath: root + "/Test") ? try split("Test") : nil
+        return DatasetSplits(train: train, validation: validation, test: test)
+    }
+}

@@ -1,0 +1,204 @@
+import FaceGenderEngine
+import FaceGenderImaging
+import FaceGenderModel
+import Foundation
+
+/// What a finished (or stopped) run produced.
+public struct TrainingResult: Sendable {
+    public var state: TrainingState
+    public var stoppedEarly: Bool
+    public var interrupted: Bool
+    public var seconds: Double
+}
+
+/// The training loop: seeded shuffles, background augmentation, validation every epoch, best weights
+/// kept by validation loss, early stopping, and a checkpoint every epoch and on stop.
+public final class Trainer {
+    public let config: TrainingConfig
+    public let network: Network
+    public let optimizer: Optimizer
+    public var info: ModelInfo
+    public var state: TrainingState
+    private let train: (crops: FaceCrops, labels: [Int])
+    private let validation: (crops: FaceCrops, labels: [Int])
+    private let checkpointPath: String
+    private let bestPath: String
+    private let log: (String) -> Void
+
+    public init(config: TrainingConfig, info: ModelInfo, train: (FaceCrops, [Int]), validation: (FaceCrops, [Int]),
+                runDirectory: String, log: @escaping (String) -> Void) throws {
+        guard let architecture = Architecture(rawValue: config.architecture) else {
+            throw TrainingError.unknownArchitecture(config.architecture)
+        }
+        self.config = config
+        self.info = info
+        let spec = architecture.spec(inputSide: config.inputSide, classes: info.classes.count, dropout: config.dropout)
+        network = try Network(spec: spec, seed: config.seed, parallelism: Parallelism(workers: config.workers))
+        switch config.optimizer {
+        case .adamw: optimizer = AdamW(parameters: network.parameters, learningRate: config.learningRate, weightDecay: config.weightDecay)
+        case .sgd: optimizer = SGD(parameters: network.parameters, learningRate: config.learningRate, momentum: 0.9, weightDecay: config.weightDecay)
+        }
+        self.train = train
+        self.validation = validation
+        state = TrainingState(config: config, classes: info.classes)
+        checkpointPath = runDirectory + "/checkpoint.safetensors"
+        bestPath = runDirectory + "/best.safetensors"
+        self.log = log
+        try FileManager.default.createDirectory(atPath: runDirectory, withIntermediateDirectories: true)
+    }
+
+    public var checkpointFile: String { checkpointPath }
+    public var bestFile: String { bestPath }
+
+    /// Continues from the run directory's checkpoint. The settings must match the ones it was written with.
+    public func resume() throws {
+        let restored = try Checkpoint.restore(from: checkpointPath, network: network, optimizer: optimizer)
+        guard restored.config == config, restored.classes == info.classes else { throw CheckpointError.configMismatch(path: checkpointPath) }
+        state = restored
+        log("resumed from \(checkpointPath) at epoch \(state.epoch + 1), batch \(state.batchInEpoch)")
+    }
+
+    private var batchesPerEpoch: Int { (train.labels.count + config.batchSize - 1) / config.batchSize }
+
+    private var schedule: LearningRateSchedule {
+        let total = batchesPerEpoch * config.epochs
+        let warmup = Int(config.warmupEpochs * Float(batchesPerEpoch))
+        switch config.schedule {
+        case .cosine: return .cosine(warmupSteps: warmup, totalSteps: total, finalFraction: 0.01)
+        case .onecycle: return .oneCycle(totalSteps: total, rampFraction: 0.25)
+        case .constant: return .constant(warmupSteps: warmup)
+        }
+    }
+
+    /// The epoch's sample order: a shuffle seeded by (seed, epoch) alone.
+    private func order(epoch: Int) -> [Int] {
+        var rng = RandomGenerator(seed: config.seed &+ UInt64(epoch + 1) &* 0xD1B5_4A32_D192_ED03)
+        return train.crops.sources.indices.filter { train.crops.sources[$0] != .unreadable }.shuffled(using: &rng)
+    }
+
+    public func run(stop: StopFlag) throws -> TrainingResult {
+        let start = Date()
+        let loss = SoftmaxCrossEntropy(labelSmoothing: config.labelSmoothing)
+        var stoppedEarly = false, interrupted = false
+        epochs: while state.epoch < config.epochs {
+            let epoch = state.epoch
+            let loader = BatchLoader(crops: train.crops, labels: train.labels, order: order(epoch: epoch), batchSize: config.batchSize,
+                                     preprocessor: info.preprocessor, policy: config.augmentation,
+                                     seed: config.seed ^ UInt64(epoch) << 32, startBatch: state.batchInEpoch)
+            let bar = ProgressBar(total: loader.batchCount, label: "epoch \(epoch + 1)/\(config.epochs)")
+            let epochStart = Date()
+            let secondsBefore = state.partialSeconds, seenBefore = state.partialSeen
+            while let batch = loader.next() {
+                optimizer.learningRate = schedule.rate(at: state.globalStep, peak: config.learningRate)
+                network.reseedRandomLayers(config.seed &+ UInt64(state.globalStep) &* 0x2545_F491_4F6C_DD1D)
+                let logits = network.forward(batch.images, mode: .training)
+                let value = loss.forward(logits: logits, labels: batch.labels)
+                network.backward(loss.gradient)
+                if config.gradientClip > 0 { clipGradientNorm(network.parameters, maxNorm: config.gradientClip) }
+                optimizer.step()
+                let k = logits.sampleCount
+                state.partialCorrect += batch.labels.indices.filter { i in
+                    (0..<k).max { logits[i * k + $0] < logits[i * k + $1] } == batch.labels[i]
+                }.count
+                state.partialLoss += Double(value) * Double(batch.labels.count)
+                state.partialSeen += batch.labels.count
+                state.batchInEpoch += 1
+                state.globalStep += 1
+                state.partialSeconds = secondsBefore + Date().timeIntervalSince(epochStart)
+                bar.update(state.batchInEpoch, unit: "img", units: state.partialSeen - seenBefore,
+                           extra: String(format: "loss %.4f acc %.3f lr %.2e", state.partialLoss / Double(state.partialSeen),
+                                         Double(state.partialCorrect) / Double(state.partialSeen), optimizer.learningRate))
+                if stop.isStopped || budgetExceeded(start) {
+                    bar.finish()
+                    try saveCheckpoint()
+                    interrupted = true
+                    log("stopped: checkpoint written to \(checkpointPath); continue with --resume")
+                    break epochs
+                }
+            }
+            bar.finish()
+            try finishEpoch(epoch)
+            if config.patience > 0 && state.epochsWithoutImprovement >= config.patience {
+                log("early stop: validation loss has not improved for \(config.patience) epochs (best at epoch \(state.bestEpoch + 1))")
+                stoppedEarly = true
+                break
+            }
+        }
+        return TrainingResult(state: state, stoppedEarly: stoppedEarly, interrupted: interrupted, seconds: Date().timeIntervalSince(start))
+    }
+
+    private func budgetExceeded(_ start: Date) -> Bool {
+        config.timeBudgetSeconds > 0 && Date().timeIntervalSince(start) > config.timeBudgetSeconds
+    }
+
+    private func finishEpoch(_ epoch: Int) throws {
+        let (valLoss, valAccuracy, _) = evaluateValidation()
+        let record = EpochRecord(
+            epoch: epoch + 1, trainLoss: state.partialLoss / Double(max(state.partialSeen, 1)),
+            trainAccuracy: Double(state.partialCorrect) / Double(max(state.partialSeen, 1)),
+            validationLoss: valLoss, validationAccuracy: valAccuracy,
+            learningRate: Double(optimizer.learningRate), seconds: state.partialSeconds,
+            imagesPerSecond: Double(state.partialSeen) / max(state.partialSeconds, 1e-9))
+        state.history.append(record)
+        let improved = valLoss < state.bestValidationLoss
+        if improved {
+            state.bestValidationLoss = valLoss
+            state.bestEpoch = epoch
+            state.epochsWithoutImprovement = 0
+            try GenderClassifier(network: network, info: info).save(to: bestPath)
+        } else {
+            state.epochsWithoutImprovement += 1
+        }
+        log(String(format: "epoch %d/%d  train loss %.4f acc %.4f | val loss %.4f acc %.4f | %.0f img/s, %@%@",
+                   epoch + 1, config.epochs, record.trainLoss, record.trainAccuracy, valLoss, valAccuracy,
+                   record.imagesPerSecond, ProgressBar.clock(record.seconds), improved ? "  * best" : ""))
+        state.epoch += 1
+        state.batchInEpoch = 0
+        state.partialLoss = 0; state.partialCorrect = 0; state.partialSeen = 0; state.partialSeconds = 0
+        try saveCheckpoint()
+    }
+
+    private func saveCheckpoint() throws {
+        try Checkpoint.save(network: network, optimizer: optimizer, state: state, info: info, to: checkpointPath)
+    }
+
+    /// Validation loss (plain NLL, no smoothing), accuracy, and the raw logits.
+    public func evaluateValidation() -> (loss: Double, accuracy: Double, logits: [Float]) {
+        let (logits, labels) = Trainer.logits(network: network, crops: validation.crops, labels: validation.labels,
+                                              preprocessor: info.preprocessor, batchSize: 128)
+        let k = info.classes.count
+        let nll = TemperatureScaler.negativeLogLikelihood(logits: logits, classes: k, labels: labels, temperature: 1)
+        let predicted = labels.indices.map { i in (0..<k).max { logits[i * k + $0] < logits[i * k + $1] }! }
+        return (nll, Metrics.accuracy(labels: labels, predicted: predicted), logits)
+    }
+
+    /// Inference-mode logits of every readable crop (row-major [N, K]) with their labels.
+    public static func logits(network: Network, crops: FaceCrops, labels: [Int], preprocessor: FacePreprocessor,
+                              batchSize: Int) -> ([Float], [Int]) {
+        let readable = crops.sources.indices.filter { crops.sources[$0] != .unreadable }
+        let batch = Tensor(shape: [0])
+        var out: [Float] = []
+        var start = 0
+        while start < readable.count {
+            let members = readable[start..<min(readable.count, start + batchSize)]
+            batch.resize([members.count, 3, preprocessor.inputSide, preprocessor.inputSide])
+            for (i, index) in members.enumerated() { preprocessor.write(crops.crop(index), into: batch, index: i) }
+            out += network.forward(batch, mode: .inference).array
+            start += batchSize
+        }
+        return (out, readable.map { labels[$0] })
+    }
+}
+
+public enum TrainingError: Error, CustomStringConvertible {
+    case unknownArchitecture(String)
+    case noUsableSamples(split: String)
+
+    public var description: String {
+        switch self {
+        case let .unknownArchitecture(name):
+            return "unknown architecture \(name); choose one of \(Architecture.allCases.map(\.rawValue).joined(separator: ", "))"
+        case let .noUsableSamples(split): return "no readable photos in the \(split) split"
+        }
+    }
+}

@@ -1,0 +1,148 @@
+import ArgumentParser
+import Dispatch
+import FaceGenderDetection
+import FaceGenderEngine
+import FaceGenderImaging
+import FaceGenderModel
+import FaceGenderTraining
+import Foundation
+
+struct Train: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Train a classifier from DIR/{Train,Validation[,Test]}/<class>/*.jpg.",
+        discussion: """
+            Validation is measured every epoch; the weights with the lowest validation loss are kept, and training \
+            stops early when it stops improving. A checkpoint is written every epoch and on Ctrl-C; --resume continues \
+            exactly. The Test split is never looked at here: run `facegender evaluate` on it once, at the end.
+            """)
+
+    @Option(help: "Dataset root holding Train/ and Validation/ (e.g. ../shared/datasets/utkface).")
+    var data: String
+
+    @Option(help: "Where to write the trained model (.safetensors).")
+    var output: String = "model.safetensors"
+
+    @Option(help: "Folder for checkpoints, learning curves and the training report.")
+    var runDir: String = "runs/latest"
+
+    @Option(help: "Folder caching decoded face crops between runs (empty: no cache).")
+    var cacheDir: String = "runs/cache"
+
+    @Option(help: "Network: \(Architecture.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var architecture: String = Architecture.resnetSmall.rawValue
+
+    @Option(help: "Side of the network input in pixels.") var inputSide = 64
+    @Option(help: "Maximum number of epochs.") var epochs = 30
+    @Option(help: "Images per step.") var batchSize = 64
+    @Option(help: "Peak learning rate.") var learningRate: Float = 2e-3
+    @Option(help: "Learning-rate schedule: cosine, onecycle or constant (all with warm-up).") var schedule: TrainingConfig.ScheduleKind = .cosine
+    @Option(help: "Optimiser: adamw or sgd (Nesterov momentum 0.9).") var optimizer: TrainingConfig.OptimizerKind = .adamw
+    @Option(help: "Decoupled weight decay.") var weightDecay: Float = 0.05
+    @Option(help: "Label smoothing of the cross-entropy.") var labelSmoothing: Float = 0.1
+    @Option(help: "Dropout before the classifier layer.") var dropout: Float = 0.2
+    @Flag(help: "Train without augmentation (for comparison; expect overfitting).") var noAugmentation = false
+    @Option(help: "Early stopping: epochs without validation improvement (0: never).") var patience = 6
+    @Option(help: "Random seed: the same seed and data give the same model.") var seed: UInt64 = 1
+    @Option(help: "Worker threads.") var workers = 2
+    @Option(help: "Stop (with a checkpoint) after this many minutes; 0: no limit.") var timeBudgetMinutes: Double = 0
+    @Option(help: "Haar cascade XML (default: Debian's opencv-data).") var cascade: String?
+    @Flag(help: "Continue the run in --run-dir from its checkpoint.") var resume = false
+
+    func validate() throws {
+        guard Architecture(rawValue: architecture) != nil else {
+            throw ValidationError("--architecture must be one of \(Architecture.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        guard epochs > 0, batchSize > 0, learningRate > 0, workers > 0, inputSide >= 16 else {
+            throw ValidationError("--epochs, --batch-size, --learning-rate and --workers must be positive, --input-side at least 16")
+        }
+        guard (0..<1).contains(dropout), (0..<1).contains(labelSmoothing) else { throw ValidationError("--dropout and --label-smoothing must be in [0, 1)") }
+    }
+
+    var trainingConfig: TrainingConfig {
+        var c = TrainingConfig()
+        c.architecture = architecture; c.inputSide = inputSide; c.epochs = epochs; c.batchSize = batchSize
+        c.learningRate = learningRate; c.schedule = schedule; c.optimizer = optimizer; c.weightDecay = weightDecay
+        c.labelSmoothing = labelSmoothing; c.dropout = dropout; c.patience = patience; c.seed = seed; c.workers = workers
+        c.timeBudgetSeconds = timeBudgetMinutes * 60
+        if noAugmentation { c.augmentation = .none }
+        return c
+    }
+
+    func run() async throws {
+        let config = trainingConfig
+        let splits = try DatasetSplits.load(root: data)
+        let preprocessor = FacePreprocessor(inputSide: inputSide)
+        let detector = HaarFaceDetector(cascade: try HaarCascade.load(path: cascade))
+        log("data: \(splits.train.samples.count) train, \(splits.validation.samples.count) validation photos; classes \(splits.train.classes)")
+
+        let trainCrops = crops(splits.train, "train", preprocessor, detector)
+        let validationCrops = crops(splits.validation, "validation", preprocessor, detector)
+
+        var info = ModelInfo(name: "facegender-\(architecture)", version: Self.timestamp(), classes: splits.train.classes,
+                             preprocessor: preprocessor)
+        info.trainedAt = ISO8601DateFormatter().string(from: Date())
+        let trainer = try Trainer(config: config, info: info, train: (trainCrops, splits.train.samples.map(\.label)),
+                                  validation: (validationCrops, splits.validation.samples.map(\.label)),
+                                  runDirectory: runDir, log: log)
+        if resume { try trainer.resume() }
+        log("model: \(architecture), \(trainer.network.parameterCount) parameters, "
+            + String(format: "%.3f", Double(trainer.network.forwardFlops) / 1e9) + " GFLOP per face")
+
+        let stop = StopFlag()
+        let signals = StopSignals(stop: stop)
+        defer { _ = signals }
+        let result = try trainer.run(stop: stop)
+        try LearningCurves.write(result.state.history, to: runDir)
+        if result.interrupted { throw ExitCode(130) }
+
+        log("training took \(ProgressBar.clock(result.seconds)); best validation loss at epoch \(result.state.bestEpoch + 1)")
+        let finalInfo = try Calibration.finish(bestModel: trainer.bestFile, validation: validationCrops,
+                                               labels: splits.validation.samples.map(\.label),
+                                               targetAccuracy: config.abstainTargetAccuracy, trainingSeconds: result.seconds,
+                                               output: output, log: log)
+        try TrainingReport.write(history: result.state.history, info: finalInfo, config: config, to: runDir + "/training-report.html")
+        log("model written to \(output); learning curves and report in \(runDir)/")
+    }
+
+    private func crops(_ set: LabeledDataset, _ name: String, _ pre: FacePreprocessor, _ detector: HaarFaceDetector) -> FaceCrops {
+        let bar = ProgressBar(total: set.samples.count, label: "faces (\(name))")
+        let crops = FaceCrops.cached(set.samples, preprocessor: pre, detector: detector, decoder: ImageDecoder(), workers: workers,
+                                     cacheDir: cacheDir.isEmpty ? nil : cacheDir) { bar.update($0) }
+        bar.finish()
+        log("\(name): \(crops.count - crops.unreadableCount) photos, \(crops.wholeImageCount) without a detected face "
+            + "(classified on the whole image), \(crops.unreadableCount) unreadable and skipped")
+        return crops
+    }
+
+    static func timestamp() -> String {
+        let f = DateFormatter()
+        f.dateFormat = "yyyyMMdd-HHmm"
+        f.timeZone = TimeZone(identifier: "UTC")
+        return f.string(from: Date())
+    }
+}
+
+func log(_ message: String) {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+}
+
+extension TrainingConfig.ScheduleKind: ExpressibleByArgument {}
+extension TrainingConfig.OptimizerKind: ExpressibleByArgument {}
+
+/// Turns SIGINT/SIGTERM into a stop request, so training checkpoints before it exits.
+final class StopSignals {
+    private var sources: [DispatchSourceSignal] = []
+
+    init(stop: StopFlag) {
+        for sig in [SIGINT, SIGTERM] {
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler {
+                log("\nsignal \(sig): stopping after this step and writing a checkpoint")
+                stop.stop()
+            }
+            source.resume()
+            sources.append(source)
+        }
+    }
+}
