@@ -16,6 +16,12 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/JohnSundell/Ink", from: "0.6.0"),
     ],
     targets: [
         // C libraries, as modulemaps over Debian's -dev packages.
@@ -40,6 +46,17 @@ let package = Package(
         // Datasets, the training loop, checkpoints, metrics and reports.
         .target(name: "FaceGenderTraining", dependencies: ["FaceGenderModel"], swiftSettings: hotFlags),
 
+        // The web app and JSON API (Hummingbird); depends on the model, never on training.
+        .target(name: "FaceGenderServer", dependencies: [
+            "FaceGenderModel", "FaceGenderImaging", "FaceGenderDetection",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "MultipartKit", package: "multipart-kit"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Ink", package: "Ink"),
+        ]),
+
         // The command-line tool: subcommands only.
         .executableTarget(
             name: "facegender",
@@ -49,12 +66,14 @@ let package = Package(
                 "FaceGenderDetection",
                 "FaceGenderModel",
                 "FaceGenderTraining",
+                "FaceGenderServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
 
         .testTarget(name: "EngineTests", dependencies: ["FaceGenderEngine"]),
         .testTarget(name: "DetectionTests", dependencies: ["FaceGenderDetection", "FaceGenderImaging"]),
+        .testTarget(name: "TrainingTests", dependencies: ["FaceGenderTraining", "FaceGenderModel", "FaceGenderDetection", "FaceGenderImaging", "FaceGenderEngine"]),
         .testTarget(name: "ImagingTests", dependencies: ["FaceGenderImaging", "FaceGenderEngine"]),
     ],
     swiftLanguageModes: [.v5]

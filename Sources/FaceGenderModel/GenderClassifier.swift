@@ -25,8 +25,9 @@ public final class GenderClassifier {
         self.init(network: network, info: info)
     }
 
-    public func save(to path: String) throws {
-        try ModelFile.save(network, metadata: try info.metadata(), to: path)
+    /// Writes weights and `info`; `extraMetadata` adds other string entries (e.g. learning curves).
+    public func save(to path: String, extraMetadata: [String: String] = [:]) throws {
+        try ModelFile.save(network, metadata: try info.metadata().merging(extraMetadata) { a, _ in a }, to: path)
     }
 
     /// Raw logits [N, K] of a preprocessed batch, in inference mode.

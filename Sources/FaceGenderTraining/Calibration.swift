@@ -6,7 +6,7 @@ import Foundation
 /// threshold on validation data, record validation metrics, and write the model.
 public enum Calibration {
     public static func finish(bestModel: String, validation: FaceCrops, labels: [Int], targetAccuracy: Double,
-                              trainingSeconds: Double, output: String, log: (String) -> Void) throws -> ModelInfo {
+                              trainingSeconds: Double, history: [EpochRecord], output: String, log: (String) -> Void) throws -> ModelInfo {
         let classifier = try GenderClassifier(contentsOf: bestModel, parallelism: Parallelism(workers: 2))
         let k = classifier.info.classes.count
         let (logits, kept) = Trainer.logits(network: classifier.network, crops: validation, labels: labels,
@@ -34,7 +34,7 @@ public enum Calibration {
         info.metrics["parameters"] = Double(classifier.network.parameterCount)
         info.metrics["training_minutes"] = trainingSeconds / 60
         classifier.info = info
-        try classifier.save(to: output)
+        try classifier.save(to: output, extraMetadata: try ModelHistory.encode(history))
         log(String(format: "validation: accuracy %.4f, temperature %.3f, ECE %.4f -> %.4f; uncertain below %.3f (answers %.1f%% of faces)",
                    accuracy, temperature, eceBefore, eceAfter, threshold, 100 * Double(answered.count) / Double(max(kept.count, 1))))
         return info

@@ -98,7 +98,7 @@ struct Train: AsyncParsableCommand {
         log("training took \(ProgressBar.clock(result.seconds)); best validation loss at epoch \(result.state.bestEpoch + 1)")
         let finalInfo = try Calibration.finish(bestModel: trainer.bestFile, validation: validationCrops,
                                                labels: splits.validation.samples.map(\.label),
-                                               targetAccuracy: config.abstainTargetAccuracy, trainingSeconds: result.seconds,
+                                               targetAccuracy: config.abstainTargetAccuracy, trainingSeconds: result.seconds, history: result.state.history,
                                                output: output, log: log)
         try TrainingReport.write(history: result.state.history, info: finalInfo, config: config, to: runDir + "/training-report.html")
         log("model written to \(output); learning curves and report in \(runDir)/")

@@ -1,0 +1,67 @@
+import FaceGenderModel
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Ink
+import Logging
+
+/// Builds the whole web application around a predictor; `facegender serve` and the tests both call it.
+public func buildApplication(config: ServerConfig, predictor: any FacePredictor, metrics: ServerMetrics = ServerMetrics(),
+                             logger: Logger = Logger(label: "facegender")) -> some ApplicationProtocol {
+    let router = buildRouter(config: config, predictor: predictor, metrics: metrics)
+    return Application(router: router, configuration: .init(address: .hostname(config.host, port: config.port), serverName: "FaceGender"),
+                       logger: logger)
+}
+
+public func buildRouter(config: ServerConfig, predictor: any FacePredictor, metrics: ServerMetrics) -> Router<BasicRequestContext> {
+    let router = Router(context: BasicRequestContext.self)
+    router.add(middleware: MetricsMiddleware(metrics: metrics))
+    let info = predictor.modelInfo
+    let indexPage = Pages.index(info: info)
+    let aboutPage = Pages.about(info: info, cardHTML: config.modelCardPath.flatMap(renderMarkdown))
+
+    router.get("/") { _, _ in Pages.html(indexPage) }
+    router.get("/about") { _, _ in Pages.html(aboutPage) }
+    router.get("/static/style.css") { _, _ in text(StaticAssets.css, type: "text/css; charset=utf-8", cache: true) }
+    router.get("/static/app.js") { _, _ in text(StaticAssets.js, type: "text/javascript; charset=utf-8", cache: true) }
+    router.get("/openapi.yaml") { _, _ in text(OpenAPIDocument.yaml, type: "application/yaml; charset=utf-8") }
+    router.get("/healthz") { _, _ in text("{\"status\":\"ok\"}", type: "application/json") }
+    router.get("/readyz") { _, _ in text("{\"model\":\"\(info.name) \(info.version)\",\"status\":\"ready\"}", type: "application/json") }
+    router.get("/metrics") { _, _ in text(metrics.exposition(), type: "text/plain; version=0.0.4; charset=utf-8") }
+    PredictController<BasicRequestContext>(predictor: predictor, config: config, metrics: metrics).addRoutes(to: router)
+    return router
+}
+
+private func text(_ body: String, type: String, cache: Bool = false) -> Response {
+    var headers: HTTPFields = [.contentType: type]
+    if cache { headers[.cacheControl] = "public, max-age=3600" }
+    return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
+}
+
+private func renderMarkdown(_ path: String) -> String? {
+    guard let markdown = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
+    return MarkdownParser().html(from: markdown)
+}
+
+/// Counts requests and their latency by route and status; unknown paths share one label so that
+/// scanners cannot blow up the label set.
+struct MetricsMiddleware<Context: RequestContext>: RouterMiddleware {
+    let metrics: ServerMetrics
+    static var knownRoutes: Set<String> { ["/", "/about", "/api/v1/predict", "/openapi.yaml", "/healthz", "/readyz", "/metrics", "/static/style.css", "/static/app.js"] }
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let start = DispatchTime.now()
+        let route = Self.knownRoutes.contains(request.uri.path) ? request.uri.path : "other"
+        do {
+            let response = try await next(request, context)
+            metrics.request(route: route, status: response.status.code, seconds: seconds(since: start))
+            return response
+        } catch {
+            let status = (error as? any HTTPResponseError)?.status.code ?? 500
+            metrics.request(route: route, status: status, seconds: seconds(since: start))
+            throw error
+        }
+    }
+
+    private func seconds(since start: DispatchTime) -> Double { Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9 }
+}

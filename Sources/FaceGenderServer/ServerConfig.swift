@@ -1,0 +1,23 @@
+import FaceGenderImaging
+
+/// Settings of `facegender serve`, passed in from the command line.
+public struct ServerConfig: Sendable {
+    public var host = "127.0.0.1"
+    public var port = 8080
+    /// Largest accepted request body.
+    public var maxBodyBytes = 10 * 1024 * 1024
+    /// Largest accepted image, checked from its header before decoding.
+    public var maxPixels = 40_000_000
+    /// Longest a request may wait for a free inference worker before a 503.
+    public var queueTimeoutSeconds = 10.0
+    /// Inferences running at once (one per core).
+    public var workers = 2
+    /// Requests allowed to wait for a worker; more get 503 with Retry-After.
+    public var maxQueuedRequests = 32
+    /// Markdown model card shown at /about, if any.
+    public var modelCardPath: String?
+
+    public init() {}
+
+    public var decodeLimits: DecodeLimits { DecodeLimits(maxPixels: maxPixels, maxBytes: maxBodyBytes) }
+}

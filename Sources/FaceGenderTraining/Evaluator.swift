@@ -1,0 +1,94 @@
+import Dispatch
+import FaceGenderDetection
+import FaceGenderEngine
+import FaceGenderImaging
+import FaceGenderModel
+import Foundation
+
+/// One evaluated photo.
+public struct EvaluatedSample: Sendable {
+    public var label: Int
+    /// Calibrated probabilities, and the uncalibrated ones (temperature 1) for the ECE comparison.
+    public var probabilities: [Double]
+    public var uncalibrated: [Double]
+    public var faceDetected: Bool
+    public var groups: [String: String]
+}
+
+/// Runs the `predict` path (detect, largest face, crop; whole photo when no face is found) over a
+/// labelled dataset, on several threads, each with its own copy of the model.
+public enum Evaluator {
+    public struct Outcome: Sendable {
+        public var samples: [EvaluatedSample]
+        public var unreadable: [String]
+    }
+
+    public static func run(dataset: LabeledDataset, modelPath: String, detector: FaceDetector, decoder: ImageDecoder,
+                           workers: Int, progress: ((Int) -> Void)? = nil) throws -> Outcome {
+        let workers = max(1, workers)
+        let analyzers = try (0..<workers).map { _ in
+            FaceAnalyzer(classifier: try GenderClassifier(contentsOf: modelPath, parallelism: Parallelism(workers: 1)), detector: detector)
+        }
+        let modelClasses = analyzers[0].classifier.info.classes
+        // Map dataset class folders onto model outputs by name.
+        var mapping: [Int] = []
+        for name in dataset.classes {
+            guard let index = modelClasses.firstIndex(of: name) else {
+                throw EvaluationError.unknownClass(name: name, modelClasses: modelClasses)
+            }
+            mapping.append(index)
+        }
+        var results = [EvaluatedSample?](repeating: nil, count: dataset.samples.count)
+        var failed = [String?](repeating: nil, count: dataset.samples.count)
+        let lock = NSLock()
+        var done = 0
+        results.withUnsafeMutableBufferPointer { res in
+            failed.withUnsafeMutableBufferPointer { fail in
+                let res = res, fail = fail
+                DispatchQueue.concurrentPerform(iterations: workers) { w in
+                    let analyzer = analyzers[w]
+                    let temperature = analyzer.classifier.info.temperature
+                    var i = w
+                    while i < dataset.samples.count {
+                        let sample = dataset.samples[i]
+                        do {
+                            let image = try decoder.decodeFile(atPath: sample.path)
+                            let prediction = analyzer.analyze(image, selection: .largest, fallBackToWholeImage: true)[0]
+                            let calibrated = modelClasses.map { prediction.probabilities[$0] ?? 0 }
+                            res[i] = EvaluatedSample(label: mapping[sample.label], probabilities: calibrated,
+                                                     uncalibrated: recalibrate(calibrated, from: temperature),
+                                                     faceDetected: prediction.detected, groups: sample.groups)
+                        } catch {
+                            fail[i] = "\(sample.path): \(error)"
+                        }
+                        lock.lock(); done += 1; let d = done; lock.unlock()
+                        if w == 0 { progress?(d) }
+                        i += workers
+                    }
+                }
+            }
+        }
+        return Outcome(samples: results.compactMap { $0 }, unreadable: failed.compactMap { $0 })
+    }
+
+    /// Probabilities at temperature 1 from ones at temperature T: p_i ∝ p_T,i ^ T.
+    static func recalibrate(_ p: [Double], from temperature: Double) -> [Double] {
+        let logs = p.map { log(max($0, 1e-300)) * temperature }
+        let m = logs.max() ?? 0
+        let e = logs.map { exp($0 - m) }
+        let s = e.reduce(0, +)
+        return e.map { $0 / s }
+    }
+}
+
+public enum EvaluationError: Error, CustomStringConvertible {
+    case unknownClass(name: String, modelClasses: [String])
+    case nothingEvaluated
+
+    public var description: String {
+        switch self {
+        case let .unknownClass(name, classes): return "the data has a class \(name) that the model does not know (model classes: \(classes))"
+        case .nothingEvaluated: return "no photo could be evaluated"
+        }
+    }
+}

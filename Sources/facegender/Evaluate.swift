@@ -1,0 +1,71 @@
+import ArgumentParser
+import FaceGenderDetection
+import FaceGenderImaging
+import FaceGenderModel
+import FaceGenderTraining
+import Foundation
+
+struct Evaluate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Measure a model on labelled photos: accuracy with CI, per class, per group, calibration, ROC.",
+        discussion: """
+            DATA is a folder with one folder per class (e.g. .../utkface/Test) or a CSV of file,label[,group...]. \
+            Each photo goes through the predict path: detect, take the largest face, crop; photos with no face found \
+            are classified on the whole photo and counted. UTKFace names (AGE_GENDER_RACE_DATE.jpg) give age and race groups.
+            """)
+
+    @Option(help: "Labelled photos: a folder of class folders, or a CSV.") var data: String
+    @Option(help: "Model file (default: $FACEGENDER_MODEL, else the shipped Models/default.safetensors).") var model: String?
+    @Option(help: "Output format: text or json (the JSON object is the last thing printed).") var format: OutputFormat = .text
+    @Option(help: "Write the metrics as JSON here.") var metrics: String?
+    @Option(help: "Write a self-contained HTML report with plots here.") var report: String?
+    @Option(help: "Haar cascade XML (default: Debian's opencv-data).") var cascade: String?
+    @Option(help: "Worker threads.") var workers = 2
+
+    func validate() throws {
+        if format == .csv { throw ValidationError("evaluate supports --format text or json") }
+        if workers < 1 { throw ValidationError("--workers must be at least 1") }
+    }
+
+    func run() throws {
+        let modelPath = try ModelLocator.resolve(explicit: model)
+        let dataset = try LabeledDataset.load(data)
+        let detector = HaarFaceDetector(cascade: try HaarCascade.load(path: cascade))
+        let bar = ProgressBar(total: dataset.samples.count, label: "evaluate")
+        let outcome = try Evaluator.run(dataset: dataset, modelPath: modelPath, detector: detector, decoder: ImageDecoder(),
+                                        workers: workers) { bar.update($0) }
+        bar.finish()
+        for failure in outcome.unreadable.prefix(10) { log("skipped: \(failure)") }
+        guard !outcome.samples.isEmpty else { throw EvaluationError.nothingEvaluated }
+        let info = try GenderClassifier(contentsOf: modelPath, parallelism: .init(workers: 1)).info
+        let summary = EvaluationSummary(samples: outcome.samples, unreadable: outcome.unreadable.count, classes: info.classes,
+                                        model: "\(info.name) \(info.version)", abstainBelow: info.abstainBelow)
+        let json = try JSONOutput.string(summary)
+        if let metrics { try Data(json.utf8).write(to: URL(fileURLWithPath: metrics), options: .atomic) }
+        if let report {
+            let html = EvaluationReport.html(summary, history: ModelHistory.read(modelPath: modelPath), dataName: data)
+            try Data(html.utf8).write(to: URL(fileURLWithPath: report), options: .atomic)
+        }
+        if format == .json { print(json); return }
+        printText(summary)
+    }
+
+    private func printText(_ s: EvaluationSummary) {
+        func pct(_ v: Double) -> String { String(format: "%.2f%%", 100 * v) }
+        print("model \(s.model) on \(data): \(s.count) photos (\(s.noFaceCount) without a detected face, \(s.unreadableCount) unreadable)")
+        print("accuracy \(pct(s.accuracy))  (95% CI \(pct(s.accuracyCI95.low)) – \(pct(s.accuracyCI95.high)))   ROC AUC \(String(format: "%.4f", s.rocAUC))")
+        print("ECE \(String(format: "%.4f", s.ece)) (uncalibrated \(String(format: "%.4f", s.eceUncalibrated)));  "
+              + "uncertain below \(String(format: "%.3f", s.abstainBelow)): answers \(pct(s.coverageAtThreshold)) at \(pct(s.accuracyAtThreshold))")
+        for c in s.classes {
+            let m = s.perClass[c]!
+            print("  \(c.padding(toLength: 10, withPad: " ", startingAt: 0)) precision \(pct(m.precision))  recall \(pct(m.recall))  F1 \(pct(m.f1))  n=\(m.support)")
+        }
+        print("  confusion (rows true, columns predicted \(s.classes)): \(s.confusion)")
+        for kind in s.groups.keys.sorted() {
+            print("  by \(kind):")
+            for (g, v) in s.groups[kind]!.sorted(by: { $0.key.localizedStandardCompare($1.key) == .orderedAscending }) {
+                print("    \(g.padding(toLength: 10, withPad: " ", startingAt: 0)) \(pct(v.accuracy))  (\(pct(v.ci95.low)) – \(pct(v.ci95.high)))  n=\(v.count)")
+            }
+        }
+    }
+}

@@ -1,0 +1,84 @@
+import ArgumentParser
+import FaceGenderDetection
+import FaceGenderEngine
+import FaceGenderImaging
+import FaceGenderModel
+import Foundation
+
+struct Predict: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Estimate apparent gender for every face in photos.",
+        discussion: "Photos or folders of photos. A photo that cannot be read is reported and the rest go on; "
+            + "the exit status is 1 when any photo failed. A photo with no face gets an empty list of faces.")
+
+    @Argument(help: "Photos (JPEG, PNG, WebP) or folders of them.") var paths: [String]
+    @Option(help: "Model file (default: $FACEGENDER_MODEL, else the shipped Models/default.safetensors).") var model: String?
+    @Option(help: "Output format: text, json or csv.") var format: OutputFormat = .text
+    @Option(help: "Haar cascade XML (default: Debian's opencv-data).") var cascade: String?
+
+    struct Box: Encodable { var x, y, width, height: Int }
+    struct Face: Encodable { var box: Box; var label: String; var probability: Double; var probabilities: [String: Double]; var uncertain: Bool }
+    struct Answer: Encodable { var file: String; var faces: [Face]?; var error: String? }
+
+    func run() throws {
+        let classifier = try GenderClassifier(contentsOf: try ModelLocator.resolve(explicit: model), parallelism: Parallelism(workers: 2))
+        let analyzer = FaceAnalyzer(classifier: classifier, detector: HaarFaceDetector(cascade: try HaarCascade.load(path: cascade)))
+        let decoder = ImageDecoder()
+        var answers: [Answer] = []
+        for file in PhotoFiles.expand(paths) {
+            do {
+                let image = try decoder.decodeFile(atPath: file)
+                let faces = analyzer.analyze(image).map { p in
+                    Face(box: Box(x: Int(p.box.x.rounded()), y: Int(p.box.y.rounded()), width: Int(p.box.width.rounded()), height: Int(p.box.height.rounded())),
+                         label: p.label, probability: (p.probability * 10000).rounded() / 10000,
+                         probabilities: p.probabilities.mapValues { ($0 * 10000).rounded() / 10000 }, uncertain: p.uncertain)
+                }
+                answers.append(Answer(file: file, faces: faces))
+            } catch {
+                // Only decoding throws here (typed ImageError).
+                answers.append(Answer(file: file, error: error.description))
+            }
+        }
+        switch format {
+        case .json: print(try JSONOutput.string(answers))
+        case .csv:
+            print("file,face,x,y,width,height,label,probability,uncertain,error")
+            for a in answers {
+                if let e = a.error { print("\(csv(a.file)),,,,,,,,,\(csv(e))"); continue }
+                for (i, f) in (a.faces ?? []).enumerated() {
+                    print("\(csv(a.file)),\(i),\(f.box.x),\(f.box.y),\(f.box.width),\(f.box.height),\(f.label),\(f.probability),\(f.uncertain),")
+                }
+            }
+        case .text:
+            for a in answers {
+                if let e = a.error { print("\(a.file): error: \(e)"); continue }
+                let faces = a.faces ?? []
+                if faces.isEmpty { print("\(a.file): no face found"); continue }
+                print("\(a.file): \(faces.count) face\(faces.count == 1 ? "" : "s")")
+                for f in faces {
+                    let verdict = f.uncertain ? "uncertain (leaning \(f.label))" : f.label
+                    print("  [\(f.box.x),\(f.box.y) \(f.box.width)x\(f.box.height)] \(verdict) \(String(format: "%.1f%%", 100 * f.probability))")
+                }
+            }
+        }
+        if answers.contains(where: { $0.error != nil }) { throw ExitCode(1) }
+    }
+
+    private func csv(_ s: String) -> String {
+        s.contains(",") || s.contains("\"") ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+    }
+}
+
+/// Expands folders into the photos they hold (sorted); files are kept as given, whatever their name.
+enum PhotoFiles {
+    static let extensions: Set<String> = ["jpg", "jpeg", "png", "webp"]
+
+    static func expand(_ paths: [String]) -> [String] {
+        paths.flatMap { path -> [String] in
+            var isDir: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue else { return [path] }
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+            return names.filter { extensions.contains(($0 as NSString).pathExtension.lowercased()) }.sorted().map { path + "/" + $0 }
+        }
+    }
+}

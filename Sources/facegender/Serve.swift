@@ -1,0 +1,58 @@
+import ArgumentParser
+import FaceGenderDetection
+import FaceGenderEngine
+import FaceGenderImaging
+import FaceGenderModel
+import FaceGenderServer
+import Foundation
+import Hummingbird
+import Logging
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Serve the web page and the JSON API.",
+        discussion: "Loads the shipped default model unless --model is given. GET / is the page, POST /api/v1/predict the API, "
+            + "/openapi.yaml its description, /healthz /readyz /metrics for operations, /about the model card.")
+
+    @Option(help: "Address to listen on.") var host = "127.0.0.1"
+    @Option(help: "Port to listen on.") var port = 8080
+    @Option(help: "Model file (default: $FACEGENDER_MODEL, else the shipped Models/default.safetensors).") var model: String?
+    @Option(help: "Haar cascade XML (default: Debian's opencv-data).") var cascade: String?
+    @Option(help: "Largest request body in bytes.") var maxBodyBytes = 10 * 1024 * 1024
+    @Option(help: "Largest image in pixels (checked before decoding).") var maxPixels = 40_000_000
+    @Option(help: "Inferences running at once.") var workers = 2
+    @Option(help: "Requests allowed to wait for a worker before 503.") var maxQueued = 32
+    @Option(help: "Seconds a request may wait for a worker before 503.") var queueTimeout = 10.0
+    @Option(help: "Markdown model card for /about (default: MODEL_CARD.md beside the model's folder).") var modelCard: String?
+
+    func validate() throws {
+        guard (1...65535).contains(port) else { throw ValidationError("--port must be 1-65535") }
+        guard workers >= 1, maxQueued >= 0, maxBodyBytes > 0, maxPixels > 0, queueTimeout > 0 else {
+            throw ValidationError("--workers, --max-body-bytes, --max-pixels and --queue-timeout must be positive")
+        }
+    }
+
+    func run() async throws {
+        let modelPath = try ModelLocator.resolve(explicit: model)
+        var config = ServerConfig()
+        config.host = host; config.port = port; config.maxBodyBytes = maxBodyBytes; config.maxPixels = maxPixels
+        config.workers = workers; config.maxQueuedRequests = maxQueued; config.queueTimeoutSeconds = queueTimeout
+        config.modelCardPath = modelCard ?? defaultModelCard(besides: modelPath)
+        let detector = HaarFaceDetector(cascade: try HaarCascade.load(path: cascade))
+        let analyzers = try (0..<workers).map { _ in
+            FaceAnalyzer(classifier: try GenderClassifier(contentsOf: modelPath, parallelism: Parallelism(workers: 1)), detector: detector)
+        }
+        let pool = InferencePool(analyzers: analyzers, decoder: ImageDecoder(limits: config.decodeLimits),
+                                 maxQueued: maxQueued, queueTimeoutSeconds: queueTimeout)
+        var logger = Logger(label: "facegender")
+        logger.logLevel = .info
+        logger.info("model \(modelPath) (\(pool.modelInfo.name) \(pool.modelInfo.version)); listening on http://\(host):\(port)/")
+        try await buildApplication(config: config, predictor: pool, logger: logger).runService()
+    }
+
+    private func defaultModelCard(besides modelPath: String) -> String? {
+        let folder = URL(fileURLWithPath: modelPath).deletingLastPathComponent()
+        return [folder.appendingPathComponent("MODEL_CARD.md"), folder.deletingLastPathComponent().appendingPathComponent("MODEL_CARD.md")]
+            .map(\.path).first { FileManager.default.fileExists(atPath: $0) }
+    }
+}

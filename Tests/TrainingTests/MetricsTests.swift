@@ -1,0 +1,57 @@
+import FaceGenderTraining
+import Testing
+
+@Suite struct MetricsTests {
+    @Test func accuracyAndConfusion() {
+        let labels = [0, 0, 1, 1, 1], predicted = [0, 1, 1, 1, 0]
+        #expect(Metrics.accuracy(labels: labels, predicted: predicted) == 0.6)
+        let m = Metrics.confusion(labels: labels, predicted: predicted, classes: 2)
+        #expect(m == [[1, 1], [1, 2]])
+        let scores = Metrics.perClass(confusion: m)
+        // class 1: precision 2/3, recall 2/3; class 0: precision 1/2, recall 1/2.
+        #expect(abs(scores[1].precision - 2.0 / 3) < 1e-12 && abs(scores[1].recall - 2.0 / 3) < 1e-12)
+        #expect(abs(scores[0].f1 - 0.5) < 1e-12 && scores[0].support == 2)
+    }
+
+    @Test func wilsonIntervalMatchesHandComputation() {
+        // 8 of 10, z = 1.96: centre (0.8 + 0.19208) / 1.38416 = 0.71674; half 0.19637 -> [0.4902, 0.9433].
+        let ci = Metrics.wilsonInterval(successes: 8, total: 10)
+        #expect(abs(ci.low - 0.4902) < 1e-3 && abs(ci.high - 0.9433) < 1e-3)
+        let all = Metrics.wilsonInterval(successes: 50, total: 50)
+        #expect(all.high == 1 && all.low > 0.9 && all.low < 1)
+    }
+
+    @Test func rocAUC() {
+        // Perfect ranking, reversed ranking, and one tie across classes (counted half).
+        #expect(Metrics.rocAUC(scores: [0.1, 0.2, 0.8, 0.9], positives: [false, false, true, true]) == 1)
+        #expect(Metrics.rocAUC(scores: [0.9, 0.8, 0.2, 0.1], positives: [false, false, true, true]) == 0)
+        // pairs (pos, neg): (0.5 vs 0.5) = 0.5, (0.5 vs 0.1) = 1, (0.9 vs both) = 2 -> 3.5 / 4.
+        #expect(Metrics.rocAUC(scores: [0.1, 0.5, 0.5, 0.9], positives: [false, false, true, true]) == 0.875)
+        let curve = Metrics.rocCurve(scores: [0.1, 0.2, 0.8, 0.9], positives: [false, false, true, true])
+        #expect(curve.first! == (0, 0) && curve.last! == (1, 1))
+    }
+
+    @Test func expectedCalibrationError() {
+        // Bin (0.9, 1.0]: confidence 0.95 twice, one right -> |0.5 - 0.95| = 0.45, weight 2/4.
+        // Bin (0.6, 0.7]: confidence 0.65 twice, both right -> |1 - 0.65| = 0.35, weight 2/4.
+        let ece = Metrics.expectedCalibrationError(confidences: [0.95, 0.95, 0.65, 0.65], correct: [true, false, true, true])
+        #expect(abs(ece - 0.4) < 1e-12)
+        #expect(Metrics.expectedCalibrationError(confidences: [1, 1], correct: [true, true]) == 0)
+    }
+
+    @Test func abstentionThresholdReachesTarget() {
+        let confidences = [0.55, 0.6, 0.7, 0.8, 0.9, 0.95], correct = [false, false, true, true, true, true]
+        let t = Metrics.abstentionThreshold(confidences: confidences, correct: correct, targetAccuracy: 1)
+        #expect(t > 0.6 && t <= 0.7)
+        let curve = Metrics.accuracyCoverage(confidences: confidences, correct: correct, thresholds: [0.5, 0.75])
+        #expect(abs(curve[0].accuracy - 4.0 / 6) < 1e-12 && curve[0].coverage == 1)
+        #expect(curve[1].accuracy == 1 && abs(curve[1].coverage - 0.5) < 1e-12)
+    }
+
+    @Test func utkFaceGroups() {
+        #expect(UTKFaceName.groups(fileName: "8_1_2_20170109.jpg") == ["age": "0-9", "race": "Asian", "age_summary": "under 10"])
+        #expect(UTKFaceName.groups(fileName: "45_0_1_2017.jpg")["age"] == "40-59")
+        #expect(UTKFaceName.groups(fileName: "photo.jpg").isEmpty)
+        #expect(UTKFaceName.groups(fileName: "20_0_9_x.jpg").isEmpty)
+    }
+}

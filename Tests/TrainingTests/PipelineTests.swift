@@ -1,0 +1,133 @@
+import FaceGenderDetection
+import FaceGenderEngine
+import FaceGenderImaging
+import FaceGenderModel
+import FaceGenderTraining
+import Foundation
+import Testing
+
+/// Tiny end-to-end runs: a few dozen photos, a tiny network, a couple of epochs.
+@Suite(.serialized) struct PipelineTests {
+    func config(epochs: Int = 2) -> TrainingConfig {
+        var c = TrainingConfig()
+        c.architecture = Architecture.tiny.rawValue
+        c.inputSide = 32; c.epochs = epochs; c.batchSize = 8; c.learningRate = 3e-3; c.patience = 0; c.workers = 2
+        return c
+    }
+
+    func trainer(_ data: TinyData, _ config: TrainingConfig, runDir: String) throws -> Trainer {
+        let pre = FacePreprocessor(inputSide: config.inputSide)
+        let detector = try makeDetector()
+        let train = try LabeledDataset.folder(data.path("Train")), val = try LabeledDataset.folder(data.path("Validation"))
+        let crops = { (d: LabeledDataset) in FaceCrops.build(d.samples, preprocessor: pre, detector: detector, decoder: ImageDecoder(), workers: 2) }
+        return try Trainer(config: config, info: ModelInfo(name: "t", version: "0", classes: train.classes, preprocessor: pre),
+                           train: (crops(train), train.samples.map(\.label)), validation: (crops(val), val.samples.map(\.label)),
+                           runDirectory: runDir, log: { _ in })
+    }
+
+    func temporaryDirectory() -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("fg-run-\(UUID().uuidString)").path
+    }
+
+    @Test func trainingAndServingSeeTheSameTensor() throws {
+        let data = try TinyData(perClass: ["Train": 2, "Validation": 1])
+        defer { data.remove() }
+        let pre = FacePreprocessor(inputSide: 48)
+        let detector = try makeDetector()
+        let samples = try LabeledDataset.folder(data.path("Train")).samples
+        // Training path: cached crops, written without augmentation.
+        let crops = FaceCrops.build(samples, preprocessor: pre, detector: detector, decoder: ImageDecoder(), workers: 2)
+        let trainingBatch = Tensor(shape: [samples.count, 3, 48, 48])
+        for i in samples.indices { pre.write(crops.crop(i), into: trainingBatch, index: i) }
+        // Serving path: decode, detect, crop, write.
+        for (i, sample) in samples.enumerated() {
+            let image = try ImageDecoder().decodeFile(atPath: sample.path)
+            let face = detector.detect(in: image).first ?? pre.wholeImageBox(image)
+            let serving = pre.tensor(image, face: face)
+            let plane = serving.count
+            #expect(Array(UnsafeBufferPointer(start: trainingBatch.data + i * plane, count: plane)) == serving.array)
+        }
+    }
+
+    @Test func tinyTrainingLearnsAndWritesCheckpoints() throws {
+        let data = try TinyData()
+        defer { data.remove() }
+        let runDir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: runDir) }
+        let t = try trainer(data, config(epochs: 3), runDir: runDir)
+        let result = try t.run(stop: StopFlag())
+        #expect(result.state.history.count == 3)
+        #expect(!result.interrupted && !result.stoppedEarly)
+        #expect(result.state.history.allSatisfy { $0.trainLoss.isFinite && $0.validationLoss.isFinite })
+        #expect(FileManager.default.fileExists(atPath: t.checkpointFile) && FileManager.default.fileExists(atPath: t.bestFile))
+        let best = try GenderClassifier(contentsOf: t.bestFile, parallelism: Parallelism(workers: 1))
+        #expect(best.info.classes == ["Female", "Male"])
+    }
+
+    @Test func resumeContinuesExactly() throws {
+        let data = try TinyData()
+        defer { data.remove() }
+        let straightDir = temporaryDirectory(), resumedDir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: straightDir); try? FileManager.default.removeItem(atPath: resumedDir) }
+
+        let straight = try trainer(data, config(), runDir: straightDir)
+        _ = try straight.run(stop: StopFlag())
+
+        // Stop after the first step (as Ctrl-C would), then resume in a fresh trainer.
+        let first = try trainer(data, config(), runDir: resumedDir)
+        let stop = StopFlag()
+        stop.stop()
+        let partial = try first.run(stop: stop)
+        #expect(partial.interrupted && partial.state.globalStep == 1)
+        let second = try trainer(data, config(), runDir: resumedDir)
+        try second.resume()
+        #expect(second.state.globalStep == 1 && second.state.batchInEpoch == 1)
+        let finished = try second.run(stop: StopFlag())
+        #expect(finished.state.globalStep == straight.state.globalStep)
+
+        for (a, b) in zip(straight.network.namedTensors, second.network.namedTensors) {
+            #expect(a.name == b.name)
+            #expect(a.tensor.array == b.tensor.array, "\(a.name) differs after resume")
+        }
+        #expect(finished.state.history.map(\.validationLoss) == straight.state.history.map(\.validationLoss))
+    }
+
+    @Test func resumeRefusesDifferentSettings() throws {
+        let data = try TinyData(perClass: ["Train": 4, "Validation": 2])
+        defer { data.remove() }
+        let runDir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: runDir) }
+        _ = try trainer(data, config(epochs: 1), runDir: runDir).run(stop: StopFlag())
+        var other = config(epochs: 1)
+        other.learningRate = 0.5
+        #expect(throws: CheckpointError.self) { try trainer(data, other, runDir: runDir).resume() }
+    }
+
+    @Test func evaluationCountsGroupsAndFaces() throws {
+        let data = try TinyData()
+        defer { data.remove() }
+        let runDir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: runDir) }
+        let t = try trainer(data, config(epochs: 1), runDir: runDir)
+        let result = try t.run(stop: StopFlag())
+        let modelPath = runDir + "/model.safetensors"
+        let val = try LabeledDataset.folder(data.path("Validation"))
+        let valCrops = FaceCrops.build(val.samples, preprocessor: t.info.preprocessor, detector: try makeDetector(), decoder: ImageDecoder(), workers: 2)
+        let info = try Calibration.finish(bestModel: t.bestFile, validation: valCrops, labels: val.samples.map(\.label), targetAccuracy: 0.97,
+                                          trainingSeconds: 1, history: result.state.history, output: modelPath, log: { _ in })
+        #expect(info.temperature > 0 && info.abstainBelow >= 0.5)
+        #expect(ModelHistory.read(modelPath: modelPath).count == 1)
+
+        let test = try LabeledDataset.folder(data.path("Test"))
+        let outcome = try Evaluator.run(dataset: test, modelPath: modelPath, detector: try makeDetector(), decoder: ImageDecoder(), workers: 2)
+        #expect(outcome.samples.count == 16 && outcome.unreadable.isEmpty)
+        let summary = EvaluationSummary(samples: outcome.samples, unreadable: 0, classes: info.classes, model: "t", abstainBelow: info.abstainBelow)
+        #expect(summary.count == 16)
+        #expect(summary.groups["age"].map { $0.values.reduce(0) { $0 + $1.count } } == 16)
+        #expect(summary.groups["race"] != nil)
+        #expect(summary.confusion.flatMap { $0 }.reduce(0, +) == 16)
+        #expect(summary.accuracy >= 0 && summary.accuracy <= 1 && summary.accuracyCI95.low <= summary.accuracy)
+        let html = EvaluationReport.html(summary, history: result.state.history, dataName: "tiny")
+        #expect(html.contains("<svg") && html.contains("Confusion matrix") && html.contains("Learning curves"))
+    }
+}
