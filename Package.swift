@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/JohnSundell/Ink", from: "0.6.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
     ],
     targets: [
         // C libraries, as modulemaps over Debian's -dev packages.
@@ -71,9 +72,20 @@ let package = Package(
             ]
         ),
 
+        // Benchmarks (see bench/README.md): not tests, run by hand on a quiet machine.
+        .executableTarget(name: "bench-engine", dependencies: ["FaceGenderEngine"], path: "bench/engine", exclude: ["torch_bench.py", "run"],
+                          swiftSettings: hotFlags),
+        .executableTarget(name: "bench-detect", dependencies: ["FaceGenderDetection", "FaceGenderImaging"], path: "bench/detect",
+                          swiftSettings: hotFlags),
+
         .testTarget(name: "EngineTests", dependencies: ["FaceGenderEngine"]),
         .testTarget(name: "DetectionTests", dependencies: ["FaceGenderDetection", "FaceGenderImaging"]),
         .testTarget(name: "TrainingTests", dependencies: ["FaceGenderTraining", "FaceGenderModel", "FaceGenderDetection", "FaceGenderImaging", "FaceGenderEngine"]),
+        .testTarget(name: "ServerTests", dependencies: [
+            "FaceGenderServer", "FaceGenderModel", "FaceGenderDetection", "FaceGenderImaging", "FaceGenderEngine",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "Yams", package: "Yams"),
+        ]),
         .testTarget(name: "ImagingTests", dependencies: ["FaceGenderImaging", "FaceGenderEngine"]),
     ],
     swiftLanguageModes: [.v5]

@@ -10,6 +10,13 @@ public struct FaceBox: Equatable, Codable, Sendable {
     }
 
     public var area: Double { width * height }
+
+    /// The part of the box inside a width x height image (for display: boxes of frame-filling faces
+    /// extend past the edges, which the crop handles by edge padding).
+    public func clipped(width w: Int, height h: Int) -> FaceBox {
+        let x0 = max(0, x), y0 = max(0, y), x1 = min(Double(w), x + width), y1 = min(Double(h), y + height)
+        return FaceBox(x: x0, y: y0, width: max(0, x1 - x0), height: max(0, y1 - y0), score: score)
+    }
 }
 
 /// Finds faces in an image. The Haar cascade is the first implementation; a better detector can

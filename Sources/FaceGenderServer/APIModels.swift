@@ -1,3 +1,4 @@
+import FaceGenderDetection
 import FaceGenderModel
 
 /// The JSON answer of POST /api/v1/predict (documented in openapi.yaml).
@@ -28,7 +29,8 @@ struct PredictResponse: Codable, Sendable {
         func round4(_ v: Double) -> Double { (v * 10000).rounded() / 10000 }
         image = ImageSize(width: a.width, height: a.height)
         faces = a.faces.map { f in
-            Face(box: Box(x: Int(f.box.x.rounded()), y: Int(f.box.y.rounded()), width: Int(f.box.width.rounded()), height: Int(f.box.height.rounded())),
+            let box = f.box.clipped(width: a.width, height: a.height)
+            return Face(box: Box(x: Int(box.x.rounded()), y: Int(box.y.rounded()), width: Int(box.width.rounded()), height: Int(box.height.rounded())),
                  label: f.label, probability: round4(f.probability), probabilities: f.probabilities.mapValues(round4),
                  uncertain: f.uncertain, detectionScore: round4(f.box.score))
         }

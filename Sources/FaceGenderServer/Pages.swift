@@ -1,3 +1,4 @@
+import FaceGenderDetection
 import FaceGenderModel
 import Foundation
 import HTTPTypes
@@ -60,9 +61,10 @@ enum Pages {
     static func result(_ a: ImageAnalysis, photo: Data, info: ModelInfo) -> String {
         let mime = photo.starts(with: [0x89, 0x50]) ? "image/png" : photo.starts(with: Array("RIFF".utf8)) ? "image/webp" : "image/jpeg"
         let boxes = a.faces.enumerated().map { i, f -> String in
+            let box = f.box.clipped(width: a.width, height: a.height)
             let style = String(format: "left:%.3f%%;top:%.3f%%;width:%.3f%%;height:%.3f%%",
-                               100 * f.box.x / Double(a.width), 100 * f.box.y / Double(a.height),
-                               100 * f.box.width / Double(a.width), 100 * f.box.height / Double(a.height))
+                               100 * box.x / Double(a.width), 100 * box.y / Double(a.height),
+                               100 * box.width / Double(a.width), 100 * box.height / Double(a.height))
             return "<div class=\"box\(f.uncertain ? " uncertain" : "")\" style=\"\(style)\"><span>\(i + 1). \(escape(label(f)))</span></div>"
         }.joined()
         let items = a.faces.enumerated().map { i, f in "<li>Face \(i + 1): <strong>\(escape(label(f)))</strong></li>" }.joined()

@@ -16,6 +16,7 @@ struct PredictController<Context: RequestContext> {
     /// Reads the body (bounded) and runs the model; every failure becomes a Problem.
     func run(_ request: Request) async throws -> (ImageAnalysis, Data, Double) {
         let start = DispatchTime.now()
+        if let declared = request.headers[.contentLength].flatMap(Int.init), declared > config.maxBodyBytes { throw BodyTooLarge() }
         var request = request
         let body = try await request.collectBody(upTo: config.maxBodyBytes)
         let bytes = try UploadedImage.extract(body: body, contentType: request.headers[.contentType])

@@ -2,6 +2,10 @@ import FaceGenderImaging
 import Foundation
 import HTTPTypes
 import Hummingbird
+import NIOCore
+
+/// The declared Content-Length is over the limit: refused before reading the body.
+struct BodyTooLarge: Error {}
 
 /// An RFC 9457 problem: what went wrong, as `application/problem+json`, with the right status.
 public struct Problem: Error, Codable, Sendable, Equatable {
@@ -51,7 +55,7 @@ public struct Problem: Error, Codable, Sendable, Equatable {
             case .noFace:
                 return Problem(kind: "no-face", title: "No face found", status: .unprocessableContent, detail: e.description)
             }
-        case let e as HTTPError where e.status == .contentTooLarge:
+        case is NIOTooManyBytesError, is BodyTooLarge:
             return Problem(kind: "too-large", title: "Request too large", status: .contentTooLarge,
                            detail: "the request body is larger than the limit of \(maxBodyBytes) bytes; send a smaller photo")
         default:

@@ -16,7 +16,7 @@ enum StaticAssets {
     .stage{position:relative;display:inline-block;max-width:100%;line-height:0;border-radius:8px;overflow:hidden;box-shadow:0 2px 10px rgba(0,0,0,.12)}
     .stage img{max-width:100%;max-height:70vh;display:block}
     .box{position:absolute;border:3px solid var(--ok);border-radius:4px;line-height:1.2}
-    .box span{position:absolute;left:-3px;top:-1.7rem;white-space:nowrap;background:var(--ok);color:#fff;font-size:.85rem;font-weight:600;padding:.15rem .4rem;border-radius:4px}
+    .box span{position:absolute;left:0;top:0;white-space:nowrap;background:var(--ok);color:#fff;font-size:.85rem;font-weight:600;padding:.15rem .4rem;border-radius:4px}
     .box.uncertain{border-color:var(--warn);border-style:dashed}.box.uncertain span{background:var(--warn)}
     .faces{padding-left:1.2rem}.model{color:var(--muted);font-size:.9rem;margin-top:2rem}
     table.metrics td{padding:.2rem .8rem;border-bottom:1px solid #ddd}.card{margin-top:2rem}

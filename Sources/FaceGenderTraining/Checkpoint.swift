@@ -20,7 +20,8 @@ public struct TrainingState: Codable, Equatable, Sendable {
     public var epoch: Int = 0
     public var batchInEpoch: Int = 0
     public var globalStep: Int = 0
-    public var bestValidationLoss: Double = .infinity
+    /// nil until the first epoch is validated (JSON has no infinity).
+    public var bestValidationLoss: Double?
     public var bestEpoch: Int = -1
     public var epochsWithoutImprovement: Int = 0
     public var history: [EpochRecord] = []
@@ -53,13 +54,23 @@ public enum Checkpoint {
         try file.write(to: path)
     }
 
-    /// Restores weights and optimiser state in place and returns the saved state.
-    public static func restore(from path: String, network: Network, optimizer: Optimizer) throws -> TrainingState {
-        let file = try SafeTensorsFile.read(from: path)
+    /// The saved state alone (history, settings), without building the network.
+    public static func state(at path: String) throws -> TrainingState {
+        try decodeState(try SafeTensorsFile.read(from: path), path: path)
+    }
+
+    private static func decodeState(_ file: SafeTensorsFile, path: String) throws -> TrainingState {
         guard let json = file.metadata[stateKey],
               let state = try? JSONDecoder().decode(TrainingState.self, from: Data(json.utf8)) else {
             throw CheckpointError.notACheckpoint(path: path)
         }
+        return state
+    }
+
+    /// Restores weights and optimiser state in place and returns the saved state.
+    public static func restore(from path: String, network: Network, optimizer: Optimizer) throws -> TrainingState {
+        let file = try SafeTensorsFile.read(from: path)
+        let state = try decodeState(file, path: path)
         try ModelFile.assign(file.tensors, to: network)
         for t in optimizer.state {
             guard let stored = file.tensors[t.name], stored.shape == t.tensor.shape else { throw CheckpointError.configMismatch(path: path) }

@@ -140,7 +140,7 @@ public final class Trainer {
             learningRate: Double(optimizer.learningRate), seconds: state.partialSeconds,
             imagesPerSecond: Double(state.partialSeen) / max(state.partialSeconds, 1e-9))
         state.history.append(record)
-        let improved = valLoss < state.bestValidationLoss
+        let improved = valLoss < (state.bestValidationLoss ?? .infinity)
         if improved {
             state.bestValidationLoss = valLoss
             state.bestEpoch = epoch

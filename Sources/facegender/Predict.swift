@@ -29,7 +29,8 @@ struct Predict: ParsableCommand {
             do {
                 let image = try decoder.decodeFile(atPath: file)
                 let faces = analyzer.analyze(image).map { p in
-                    Face(box: Box(x: Int(p.box.x.rounded()), y: Int(p.box.y.rounded()), width: Int(p.box.width.rounded()), height: Int(p.box.height.rounded())),
+                    let b = p.box.clipped(width: image.width, height: image.height)
+                    return Face(box: Box(x: Int(b.x.rounded()), y: Int(b.y.rounded()), width: Int(b.width.rounded()), height: Int(b.height.rounded())),
                          label: p.label, probability: (p.probability * 10000).rounded() / 10000,
                          probabilities: p.probabilities.mapValues { ($0 * 10000).rounded() / 10000 }, uncertain: p.uncertain)
                 }

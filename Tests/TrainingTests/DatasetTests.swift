@@ -7,8 +7,12 @@ import Testing
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("fg-ds-\(UUID().uuidString)")
         for f in files {
             let url = root.appendingPathComponent(f)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            if !f.hasSuffix("/") { try Data("x".utf8).write(to: url) }
+            if f.hasSuffix("/") {
+                try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+            } else {
+                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try Data("x".utf8).write(to: url)
+            }
         }
         return root.path
     }

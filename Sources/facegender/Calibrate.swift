@@ -1,0 +1,40 @@
+import ArgumentParser
+import FaceGenderDetection
+import FaceGenderImaging
+import FaceGenderModel
+import FaceGenderTraining
+import Foundation
+
+struct Calibrate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Finish a training run again: fit temperature and the abstention threshold on validation data, write the model.",
+        discussion: "Takes the best weights of --run-dir (best.safetensors) and the learning curves of its checkpoint. "
+            + "`train` does this itself at the end; use this after changing the validation data or the target accuracy.")
+
+    @Option(help: "Dataset root holding Validation/ (the one the run was trained with).") var data: String
+    @Option(help: "The training run's folder.") var runDir: String = "runs/latest"
+    @Option(help: "Where to write the calibrated model.") var output: String = "model.safetensors"
+    @Option(help: "Accuracy the answered (not uncertain) faces should reach on validation data.") var targetAccuracy = 0.97
+    @Option(help: "Folder caching decoded face crops between runs (empty: no cache).") var cacheDir: String = "runs/cache"
+    @Option(help: "Haar cascade XML (default: Debian's opencv-data).") var cascade: String?
+    @Option(help: "Worker threads.") var workers = 2
+
+    func run() throws {
+        let validation = try LabeledDataset.folder(data + "/Validation")
+        let best = runDir + "/best.safetensors"
+        let info = try GenderClassifier(contentsOf: best, parallelism: .init(workers: 1)).info
+        let state = try Checkpoint.state(at: runDir + "/checkpoint.safetensors")
+        let detector = HaarFaceDetector(cascade: try HaarCascade.load(path: cascade))
+        let bar = ProgressBar(total: validation.samples.count, label: "faces (validation)")
+        let crops = FaceCrops.cached(validation.samples, preprocessor: info.preprocessor, detector: detector, decoder: ImageDecoder(),
+                                     workers: workers, cacheDir: cacheDir.isEmpty ? nil : cacheDir) { bar.update($0) }
+        bar.finish()
+        let seconds = state.history.reduce(0) { $0 + $1.seconds }
+        let finalInfo = try Calibration.finish(bestModel: best, validation: crops, labels: validation.samples.map(\.label),
+                                               targetAccuracy: targetAccuracy, trainingSeconds: seconds, history: state.history,
+                                               output: output, log: log)
+        try LearningCurves.write(state.history, to: runDir)
+        try TrainingReport.write(history: state.history, info: finalInfo, config: state.config, to: runDir + "/training-report.html")
+        log("model written to \(output)")
+    }
+}

@@ -1,0 +1,175 @@
+import FaceGenderImaging
+import FaceGenderServer
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+import Yams
+
+@Suite struct APITests {
+    func app(config: ServerConfig = ServerConfig(), predictor: (any FacePredictor)? = nil) throws -> some ApplicationProtocol {
+        buildApplication(config: config, predictor: try predictor ?? tinyPool(limits: config.decodeLimits))
+    }
+
+    func json(_ buffer: ByteBuffer?) -> [String: Any] {
+        guard let buffer else { return [:] }
+        return (try? JSONSerialization.jsonObject(with: Data(buffer.readableBytesView))) as? [String: Any] ?? [:]
+    }
+
+    /// The OpenAPI document as served, parsed.
+    func openAPI(_ client: some TestClientProtocol) async throws -> [String: Any] {
+        let response = try await client.execute(uri: "/openapi.yaml", method: .get)
+        #expect(response.status == .ok)
+        return try Yams.load(yaml: String(buffer: response.body)) as? [String: Any] ?? [:]
+    }
+
+    func validator(_ document: [String: Any]) -> SchemaValidator {
+        SchemaValidator(components: (document["components"] as? [String: Any])?["schemas"] as? [String: Any] ?? [:])
+    }
+
+    func expectConforms(_ body: ByteBuffer?, to schema: String, _ document: [String: Any]) {
+        guard let body, let value = try? JSONDecoder().decode(JSONValue.self, from: Data(body.readableBytesView)) else {
+            Issue.record("response body is not JSON")
+            return
+        }
+        let errors = validator(document).errors(value, ["$ref": "#/components/schemas/\(schema)"])
+        #expect(errors.isEmpty, "\(errors)")
+    }
+
+    @Test func predictMultipartConformsToOpenAPI() async throws {
+        let (body, type) = multipart(field: "image", filename: "face.jpg", bytes: try facePhoto())
+        try await app().test(.router) { client in
+            let document = try await openAPI(client)
+            #expect(document["openapi"] as? String == "3.1.0")
+            let response = try await client.execute(uri: "/api/v1/predict", method: .post, headers: [.contentType: type], body: ByteBuffer(data: body))
+            #expect(response.status == .ok)
+            #expect(response.headers[.contentType] == "application/json")
+            expectConforms(response.body, to: "PredictResponse", document)
+            let faces = json(response.body)["faces"] as? [[String: Any]] ?? []
+            #expect(faces.count == 1)
+            let probabilities = faces.first?["probabilities"] as? [String: Double] ?? [:]
+            #expect(abs(probabilities.values.reduce(0, +) - 1) < 1e-3)
+        }
+    }
+
+    @Test func predictRawImageBody() async throws {
+        try await app().test(.router) { client in
+            let response = try await client.execute(uri: "/api/v1/predict", method: .post, headers: [.contentType: "image/jpeg"],
+                                                    body: ByteBuffer(data: try facePhoto()))
+            #expect(response.status == .ok)
+            #expect((json(response.body)["image"] as? [String: Int])?["width"] == 200)
+        }
+    }
+
+    /// Every error status, each with a problem+json body that conforms to the Problem schema.
+    @Test func errorStatusesAreProblems() async throws {
+        var config = ServerConfig()
+        config.maxBodyBytes = 60_000
+        let blank = try JPEGEncoder.encode(RGBImage(width: 320, height: 240, fill: (120, 120, 120)))
+        let gif = Data("GIF89a".utf8) + Data(repeating: 0, count: 40)
+        let cases: [(String, HTTPFields, Data, HTTPResponse.Status, String)] = [
+            ("not an image", [.contentType: "image/jpeg"], Data("hello, not a photo".utf8), .unprocessableContent, "not-decodable"),
+            ("empty", [.contentType: "image/png"], Data(), .unprocessableContent, "not-decodable"),
+            ("gif", [.contentType: "image/gif"], gif, .unsupportedMediaType, "unsupported-format"),
+            ("no face", [.contentType: "image/jpeg"], blank, .unprocessableContent, "no-face"),
+            ("wrong content type", [.contentType: "text/plain"], Data("x".utf8), .unsupportedMediaType, "unsupported-media-type"),
+            ("no content type", [:], Data("x".utf8), .unsupportedMediaType, "unsupported-media-type"),
+            ("too large", [.contentType: "image/jpeg"], Data(repeating: 0xFF, count: 70_000), .contentTooLarge, "too-large"),
+            ("multipart without image", [.contentType: "multipart/form-data; boundary=b1"],
+             Data("--b1\r\nContent-Disposition: form-data; name=\"photo\"\r\n\r\nabc\r\n--b1--\r\n".utf8), .badRequest, "bad-request"),
+            ("multipart without boundary", [.contentType: "multipart/form-data"], Data("x".utf8), .badRequest, "bad-request"),
+        ]
+        try await app(config: config).test(.router) { client in
+            let document = try await openAPI(client)
+            for (name, headers, body, status, kind) in cases {
+                let response = try await client.execute(uri: "/api/v1/predict", method: .post, headers: headers, body: ByteBuffer(data: body))
+                #expect(response.status == status, "\(name)")
+                #expect(response.headers[.contentType] == "application/problem+json", "\(name)")
+                #expect((json(response.body)["type"] as? String)?.hasSuffix("/" + kind) == true, "\(name): \(String(buffer: response.body ?? ByteBuffer()))")
+                expectConforms(response.body, to: "Problem", document)
+            }
+        }
+    }
+
+    @Test func tooManyPixelsIsRefusedBeforeDecoding() async throws {
+        var config = ServerConfig()
+        config.maxPixels = 10_000
+        try await app(config: config).test(.router) { client in
+            let response = try await client.execute(uri: "/api/v1/predict", method: .post, headers: [.contentType: "image/jpeg"],
+                                                    body: ByteBuffer(data: try facePhoto()))
+            #expect(response.status == .contentTooLarge)
+            #expect((json(response.body)["detail"] as? String)?.contains("200x200") == true)
+        }
+    }
+
+    struct BusyPredictor: FacePredictor {
+        let modelInfo: FaceGenderModel.ModelInfo
+        func analyze(_ bytes: Data) async throws -> ImageAnalysis { throw PredictorError.busy(retryAfterSeconds: 3) }
+    }
+
+    @Test func busyIs503WithRetryAfter() async throws {
+        let busy = BusyPredictor(modelInfo: try tinyPool().modelInfo)
+        try await app(predictor: busy).test(.router) { client in
+            let response = try await client.execute(uri: "/api/v1/predict", method: .post, headers: [.contentType: "image/jpeg"],
+                                                    body: ByteBuffer(data: try facePhoto()))
+            #expect(response.status == .serviceUnavailable)
+            #expect(response.headers[.retryAfter] == "3")
+        }
+    }
+
+    @Test func queueBeyondLimitIsBusy() async throws {
+        // One worker, no waiting room: of several simultaneous requests, some must be refused with busy.
+        let pool = try tinyPool(workers: 1, maxQueued: 0)
+        let photo = try facePhoto()
+        let outcomes = await withTaskGroup(of: Bool.self) { group in
+            for _ in 0..<6 { group.addTask { (try? await pool.analyze(photo)) != nil } }
+            return await group.reduce(into: [Bool]()) { $0.append($1) }
+        }
+        #expect(outcomes.contains(true) && outcomes.contains(false))
+    }
+
+    @Test func operationsEndpoints() async throws {
+        try await app().test(.router) { client in
+            let document = try await openAPI(client)
+            for uri in ["/healthz", "/readyz"] {
+                let response = try await client.execute(uri: uri, method: .get)
+                #expect(response.status == .ok)
+                expectConforms(response.body, to: "Health", document)
+            }
+            _ = try await client.execute(uri: "/api/v1/predict", method: .post, headers: [.contentType: "image/jpeg"], body: ByteBuffer(string: "nope"))
+            let metrics = try await client.execute(uri: "/metrics", method: .get)
+            let text = String(buffer: metrics.body ?? ByteBuffer())
+            #expect(text.contains("facegender_requests_total{route=\"/api/v1/predict\",status=\"422\"} 1"))
+            #expect(text.contains("facegender_errors_total{kind=\"not-decodable\"} 1"))
+            #expect(text.contains("facegender_request_duration_seconds_bucket"))
+            let missing = try await client.execute(uri: "/nothing-here", method: .get)
+            #expect(missing.status == .notFound)
+        }
+    }
+
+    @Test func pageAndNoScriptForm() async throws {
+        try await app().test(.router) { client in
+            let page = try await client.execute(uri: "/", method: .get)
+            let html = String(buffer: page.body ?? ByteBuffer())
+            #expect(page.status == .ok && html.contains("enctype=\"multipart/form-data\"") && html.contains("name=\"image\""))
+            #expect(html.contains("<label for=\"image\""))
+            for asset in ["/static/style.css", "/static/app.js", "/about"] {
+                #expect(try await client.execute(uri: asset, method: .get).status == .ok, "\(asset)")
+            }
+            let (body, type) = multipart(field: "image", filename: "face.jpg", bytes: try facePhoto())
+            let result = try await client.execute(uri: "/", method: .post, headers: [.contentType: type], body: ByteBuffer(data: body))
+            let resultHTML = String(buffer: result.body ?? ByteBuffer())
+            #expect(result.status == .ok && resultHTML.contains("class=\"box") && resultHTML.contains("data:image/jpeg;base64,"))
+            let bad = try await client.execute(uri: "/", method: .post, headers: [.contentType: "image/jpeg"], body: ByteBuffer(string: "nope"))
+            #expect(bad.status == .unprocessableContent && String(buffer: bad.body ?? ByteBuffer()).contains("role=\"alert\""))
+        }
+    }
+}
+
+import FaceGenderModel
+import NIOCore
+
+extension ByteBuffer {
+    init(data: Data) { self.init(bytes: data) }
+}

@@ -1,0 +1,38 @@
+import FaceGenderDetection
+import FaceGenderEngine
+import FaceGenderImaging
+import FaceGenderModel
+import FaceGenderServer
+import Foundation
+
+let sharedRoot: URL = {
+    if let env = ProcessInfo.processInfo.environment["FACEGENDER_SHARED"], !env.isEmpty { return URL(fileURLWithPath: env) }
+    return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("shared")
+}()
+
+/// A real face photo from ../shared.
+func facePhoto() throws -> Data {
+    let dir = sharedRoot.appendingPathComponent("datasets/utkface/Test/Female")
+    let name = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()[0]
+    return try Data(contentsOf: dir.appendingPathComponent(name))
+}
+
+/// An untrained tiny model: the server's behaviour, not the model's accuracy, is under test.
+func tinyPool(workers: Int = 1, maxQueued: Int = 4, limits: DecodeLimits = DecodeLimits()) throws -> InferencePool {
+    let pre = FacePreprocessor(inputSide: 32)
+    let detector = HaarFaceDetector(cascade: try HaarCascade.load(path: nil))
+    let analyzers = try (0..<workers).map { _ in
+        let network = try Network(spec: Architecture.tiny.spec(inputSide: 32, classes: 2, dropout: 0), seed: 1, parallelism: Parallelism(workers: 1))
+        let info = ModelInfo(name: "tiny-test", version: "0", classes: ["Female", "Male"], preprocessor: pre, temperature: 1, abstainBelow: 0.6)
+        return FaceAnalyzer(classifier: GenderClassifier(network: network, info: info), detector: detector)
+    }
+    return InferencePool(analyzers: analyzers, decoder: ImageDecoder(limits: limits), maxQueued: maxQueued, queueTimeoutSeconds: 5)
+}
+
+func multipart(field: String, filename: String, bytes: Data, boundary: String = "fgBoundary7MA4YWxk") -> (Data, String) {
+    var body = Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(field)\"; filename=\"\(filename)\"\r\nContent-Type: application/octet-stream\r\n\r\n".utf8)
+    body.append(bytes)
+    body.append(Data("\r\n--\(boundary)--\r\n".utf8))
+    return (body, "multipart/form-data; boundary=\(boundary)")
+}

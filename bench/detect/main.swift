@@ -1,0 +1,65 @@
+// Detection benchmark: share of ../shared's aligned photos where a face is found, and time per 640x480 photo.
+// Usage: swift run -c release bench-detect [--shared PATH] [--limit N]   (see bench/README.md)
+import Dispatch
+import FaceGenderDetection
+import FaceGenderImaging
+import Foundation
+
+let arguments = CommandLine.arguments
+func option(_ name: String) -> String? { arguments.firstIndex(of: name).map { arguments[$0 + 1] } }
+let shared = option("--shared") ?? ProcessInfo.processInfo.environment["FACEGENDER_SHARED"] ?? "../shared"
+let limit = option("--limit").flatMap(Int.init) ?? Int.max
+let detector = HaarFaceDetector(cascade: try HaarCascade.load(path: nil))
+let decoder = ImageDecoder()
+
+// 1. Detection rate over every split of the aligned set.
+let root = shared + "/datasets/utkface"
+var files: [String] = []
+for split in ["Train", "Validation", "Test"] {
+    for label in ["Female", "Male"] {
+        let dir = "\(root)/\(split)/\(label)"
+        files += ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).sorted().map { "\(dir)/\($0)" }
+    }
+}
+files = Array(files.prefix(limit))
+let lock = NSLock()
+var found = 0, total = 0
+DispatchQueue.concurrentPerform(iterations: 2) { w in
+    var i = w
+    while i < files.count {
+        if let image = try? decoder.decodeFile(atPath: files[i]) {
+            let hit = !detector.detect(in: image).isEmpty
+            lock.lock(); total += 1; if hit { found += 1 }; lock.unlock()
+        }
+        i += 2
+    }
+}
+
+// 2. Time on a 640x480 scene: textured background, two faces (160 and 100 pixels).
+var scene = RGBImage(width: 640, height: 480)
+var rng = SystemRandomNumberGenerator()
+for y in 0..<480 { for x in 0..<640 {
+    let i = (y * 640 + x) * 3, noise = Int.random(in: -20...20, using: &rng)
+    scene.pixels[i] = UInt8(max(0, min(255, (x * 255) / 640 + noise)))
+    scene.pixels[i + 1] = UInt8(max(0, min(255, (y * 255) / 480 + noise)))
+    scene.pixels[i + 2] = UInt8(max(0, min(255, ((x / 24 + y / 24) % 2) * 70 + 80 + noise)))
+} }
+for (file, side, x0, y0) in [(files.first, 160, 80, 100), (files.last, 100, 420, 260)] {
+    guard let file, let face = try? decoder.decodeFile(atPath: file) else { continue }
+    let small = Resampler.resize(face, width: side, height: side)
+    for y in 0..<side { for x in 0..<side { for c in 0..<3 {
+        scene.pixels[((y0 + y) * 640 + x0 + x) * 3 + c] = small.pixels[(y * side + x) * 3 + c]
+    } } }
+}
+var times: [Double] = []
+var faces = 0
+for _ in 0..<40 {
+    let start = DispatchTime.now()
+    faces = detector.detect(in: scene).count
+    times.append(Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e6)
+}
+times.sort()
+let rate = Double(found) / Double(max(total, 1))
+print(String(format: "aligned photos with a face found: %d / %d = %.2f%%", found, total, 100 * rate))
+print(String(format: "640x480 scene (%d faces found of 2): median %.1f ms, p90 %.1f ms, one thread", faces, times[times.count / 2], times[times.count * 9 / 10]))
+print(String(format: "{\"detection_rate\": %.4f, \"photos\": %d, \"scene_ms_median\": %.2f, \"scene_faces\": %d}", rate, total, times[times.count / 2], faces))

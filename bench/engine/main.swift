@@ -1,0 +1,116 @@
+// Engine benchmark: the same CNN trained and run by the Swift engine and by PyTorch, in one run, side by side.
+// Usage: swift run -c release bench-engine [--iterations N]   (see bench/README.md)
+import FaceGenderEngine
+import Foundation
+
+let referenceSpec: ModelSpec = {
+    var layers: [LayerSpec] = []
+    for c in [32, 64, 128, 256] {
+        layers += [.conv(outChannels: c, kernel: 3, stride: 1, padding: 1, bias: false), .batchNorm, .relu, .maxPool(kernel: 2, stride: 2)]
+    }
+    layers += [.flatten, .dense(outFeatures: 2)]
+    return ModelSpec(inputChannels: 3, inputHeight: 64, inputWidth: 64, layers: layers)
+}()
+
+let arguments = CommandLine.arguments
+let iterations = arguments.firstIndex(of: "--iterations").flatMap { Int(arguments[$0 + 1]) } ?? 30
+let threads = 2
+let peakPerCore = 115.0  // GFLOP/s, measured FMA peak of this machine (DEVELOPERS.md)
+
+func residentMegabytes(_ field: String) -> Double {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
+    for line in status.split(separator: "\n") where line.hasPrefix(field) {
+        return Double(line.split(separator: " ").dropFirst().first { Double($0) != nil }.flatMap { Double($0) } ?? 0) / 1024
+    }
+    return 0
+}
+
+func seconds(_ body: () -> Void) -> Double {
+    let start = DispatchTime.now()
+    body()
+    return Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+}
+
+struct Measurement: Codable {
+    var trainIPS: Double, inferIPS: Double, b1Milliseconds: Double, peakRSSMB: Double, rssGrowthMB: Double
+}
+
+func measureSwift() throws -> (Measurement, Int) {
+    let network = try Network(spec: referenceSpec, seed: 1, parallelism: Parallelism(workers: threads))
+    var rng = RandomGenerator(seed: 2)
+    let x = Tensor(shape: [64, 3, 64, 64])
+    for i in 0..<x.count { x[i] = rng.normal() }
+    let labels = (0..<64).map { $0 % 2 }
+    let loss = SoftmaxCrossEntropy()
+    let optimizer = SGD(parameters: network.parameters, learningRate: 0.01, momentum: 0.9, weightDecay: 5e-4)
+    func trainStep() {
+        loss.forward(logits: network.forward(x, mode: .training), labels: labels)
+        network.backward(loss.gradient)
+        optimizer.step()
+    }
+    for _ in 0..<3 { trainStep() }
+    let rssAfterWarmup = residentMegabytes("VmRSS:")
+    let train = seconds { for _ in 0..<iterations { trainStep() } }
+    let rssGrowth = residentMegabytes("VmRSS:") - rssAfterWarmup
+    for _ in 0..<3 { _ = network.forward(x, mode: .inference) }
+    let infer = seconds { for _ in 0..<iterations { _ = network.forward(x, mode: .inference) } }
+    let one = Tensor(shape: [1, 3, 64, 64])
+    for i in 0..<one.count { one[i] = rng.normal() }
+    for _ in 0..<20 { _ = network.forward(one, mode: .inference) }
+    var latencies: [Double] = []
+    for _ in 0..<300 { latencies.append(seconds { _ = network.forward(one, mode: .inference) }) }
+    latencies.sort()
+    return (Measurement(trainIPS: Double(64 * iterations) / train, inferIPS: Double(64 * iterations) / infer,
+                        b1Milliseconds: latencies[latencies.count / 2] * 1000, peakRSSMB: residentMegabytes("VmHWM:"),
+                        rssGrowthMB: rssGrowth), network.forwardFlops)
+}
+
+func measureTorch() -> Measurement? {
+    let here = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    let python = here.deletingLastPathComponent().appendingPathComponent(".venv/bin/python").path
+    guard FileManager.default.isExecutableFile(atPath: python) else {
+        FileHandle.standardError.write(Data("PyTorch side skipped: \(python) missing; run bench/engine/run to create the venv\n".utf8))
+        return nil
+    }
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: python)
+    process.arguments = [here.appendingPathComponent("torch_bench.py").path, "--iterations", String(iterations), "--threads", String(threads)]
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    do { try process.run() } catch { return nil }
+    let output = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    guard let line = String(decoding: output, as: UTF8.self).split(separator: "\n").last else { return nil }
+    return try? JSONDecoder().decode(Measurement.self, from: Data(line.utf8))
+}
+
+let (swift, flops) = try measureSwift()
+let torch = measureTorch()
+let gflop = Double(flops) / 1e9
+func row(_ name: String, _ s: Double, _ t: Double?, _ format: String, lowerIsBetter: Bool = false) {
+    let ratio = t.map { lowerIsBetter ? String(format: "%.2fx", s / $0) : String(format: "%.2fx", s / $0) } ?? "-"
+    print(name.padding(toLength: 34, withPad: " ", startingAt: 0), String(format: format, s).padding(toLength: 12, withPad: " ", startingAt: 0),
+          (t.map { String(format: format, $0) } ?? "-").padding(toLength: 12, withPad: " ", startingAt: 0), ratio)
+}
+print("reference CNN: 4 x [conv3x3-BN-ReLU-maxpool] 32-64-128-256, 3x64x64 -> 2; \(String(format: "%.3f", gflop)) GFLOP/image forward; \(threads) threads; \(iterations) iterations")
+print("metric".padding(toLength: 34, withPad: " ", startingAt: 0), "Swift".padding(toLength: 12, withPad: " ", startingAt: 0),
+      "PyTorch".padding(toLength: 12, withPad: " ", startingAt: 0), "Swift/PyTorch")
+row("training images/s (batch 64)", swift.trainIPS, torch?.trainIPS, "%.0f")
+row("inference images/s (batch 64)", swift.inferIPS, torch?.inferIPS, "%.0f")
+row("latency batch 1 (ms, median)", swift.b1Milliseconds, torch?.b1Milliseconds, "%.2f", lowerIsBetter: true)
+row("peak RSS (MB)", swift.peakRSSMB, torch?.peakRSSMB, "%.0f", lowerIsBetter: true)
+row("RSS growth over timed training (MB)", swift.rssGrowthMB, torch?.rssGrowthMB, "%.1f")
+let trainGFLOPS = swift.trainIPS * gflop * 3, inferGFLOPS = swift.inferIPS * gflop
+row("training GFLOP/s (3x forward)", trainGFLOPS, torch.map { $0.trainIPS * gflop * 3 }, "%.1f")
+row("inference GFLOP/s", inferGFLOPS, torch.map { $0.inferIPS * gflop }, "%.1f")
+print(String(format: "share of %.0f GFLOP/s peak (%d cores): training %.0f%%, inference %.0f%%", peakPerCore * Double(threads), threads,
+             100 * trainGFLOPS / (peakPerCore * Double(threads)), 100 * inferGFLOPS / (peakPerCore * Double(threads))))
+let summary: [String: Double] = [
+    "swift_train_ips": swift.trainIPS, "torch_train_ips": torch?.trainIPS ?? -1,
+    "swift_infer_ips": swift.inferIPS, "torch_infer_ips": torch?.inferIPS ?? -1,
+    "swift_b1_ms": swift.b1Milliseconds, "torch_b1_ms": torch?.b1Milliseconds ?? -1,
+    "swift_peak_rss_mb": swift.peakRSSMB, "torch_peak_rss_mb": torch?.peakRSSMB ?? -1, "swift_rss_growth_mb": swift.rssGrowthMB,
+]
+let encoder = JSONEncoder()
+encoder.outputFormatting = [.sortedKeys]
+print(String(decoding: try encoder.encode(summary.mapValues { ($0 * 100).rounded() / 100 }), as: UTF8.self))
