@@ -88,12 +88,49 @@ public struct HaarCascade: Sendable {
         guard !stages.isEmpty, starts.count > 1 else { throw fail("no stages or no features") }
         let featureCount = starts.count - 1
         guard nodes.allSatisfy({ $0.feature >= 0 && Int($0.feature) < featureCount }) else { throw fail("a node names a missing feature") }
+        guard zip(starts, starts.dropFirst()).allSatisfy({ (1...3).contains($1 - $0) }) else { throw fail("a feature needs 1 to 3 rectangles") }
         self.stages = stages; self.trees = trees; self.nodes = nodes; self.leaves = leaves
         featureRects = rects; featureStart = starts
     }
 
     public var stageCount: Int { stages.count }
     public var featureCount: Int { featureStart.count - 1 }
+}
+
+/// A tree node with its feature's rectangles resolved to integral-image offsets for one image width:
+/// up to three weighted rectangle sums, no loops, no lookups in the hot path.
+struct CompiledNode {
+    var a0: Int32, b0: Int32, c0: Int32, d0: Int32, w0: Float
+    var a1: Int32, b1: Int32, c1: Int32, d1: Int32, w1: Float
+    var a2: Int32, b2: Int32, c2: Int32, d2: Int32, w2: Float
+    var threshold: Float
+    var left: Int32, right: Int32
+
+    @inline(__always)
+    func value(_ s: UnsafePointer<Int32>) -> Float {
+        var v = w0 * Float(s[Int(a0)] - s[Int(b0)] - s[Int(c0)] + s[Int(d0)])
+        v += w1 * Float(s[Int(a1)] - s[Int(b1)] - s[Int(c1)] + s[Int(d1)])
+        if w2 != 0 { v += w2 * Float(s[Int(a2)] - s[Int(b2)] - s[Int(c2)] + s[Int(d2)]) }
+        return v
+    }
+}
+
+extension HaarCascade {
+    /// Nodes with rectangle corners as offsets into an integral image of row length `stride`.
+    func compiledNodes(stride: Int) -> [CompiledNode] {
+        let s = Int32(stride)
+        func corners(_ i: Int) -> (Int32, Int32, Int32, Int32, Float) {
+            let r = featureRects[i]
+            let tl = r.y * s + r.x
+            return (tl, tl + r.width, tl + r.height * s, tl + r.height * s + r.width, r.weight)
+        }
+        return nodes.map { n in
+            let first = Int(featureStart[Int(n.feature)]), count = Int(featureStart[Int(n.feature) + 1]) - first
+            let r0 = corners(first), r1 = count > 1 ? corners(first + 1) : (0, 0, 0, 0, 0), r2 = count > 2 ? corners(first + 2) : (0, 0, 0, 0, 0)
+            return CompiledNode(a0: r0.0, b0: r0.1, c0: r0.2, d0: r0.3, w0: r0.4, a1: r1.0, b1: r1.1, c1: r1.2, d1: r1.3, w1: r1.4,
+                                a2: r2.0, b2: r2.1, c2: r2.2, d2: r2.3, w2: r2.4, threshold: n.threshold, left: n.left, right: n.right)
+        }
+    }
 }
 
 /// Just enough XML reading for OpenCV cascade files: the text between <tag> and </tag>.

@@ -1,3 +1,4 @@
+import Dispatch
 import FaceGenderImaging
 #if canImport(Glibc)
 import Glibc
@@ -16,6 +17,8 @@ public struct HaarDetectorOptions: Sendable, Equatable {
     public var borderPadding: Double = 0.2
     /// Photos are scanned at most this large (longest side); larger ones are shrunk first for speed.
     public var maxScanSide: Int = 800
+    /// Threads scanning pyramid levels at once (1 where callers already run one detection per core).
+    public var threads: Int = 1
 
     public init() {}
 }
@@ -42,19 +45,32 @@ public struct HaarFaceDetector: FaceDetector {
         // 2. Border so that frame-filling faces fit.
         let padX = Int(options.borderPadding * Double(gray.width)), padY = Int(options.borderPadding * Double(gray.height))
         let padded = gray.padded(x: padX, y: padY)
-        // 3. Raw hits over the pyramid, in padded coordinates.
-        var hits: [HitRect] = []
+        // 3. Raw hits over the pyramid, in padded coordinates. Only windows centred inside the photo
+        //    are scanned: the border is there for faces that overflow the frame, not to be searched itself.
+        var levels: [Double] = []
         var scale = 1.0
         let minSide = Double(options.minFaceSize) / shrink
-        while true {
-            let w = Int(Double(padded.width) / scale), h = Int(Double(padded.height) / scale)
-            if w < cascade.windowWidth + 1 || h < cascade.windowHeight + 1 { break }
-            if Double(cascade.windowWidth) * scale >= minSide {
-                let level = scale == 1 ? padded : padded.resized(width: w, height: h)
-                scan(level, scale: scale, into: &hits)
-            }
+        while Int(Double(padded.width) / scale) > cascade.windowWidth, Int(Double(padded.height) / scale) > cascade.windowHeight {
+            if Double(cascade.windowWidth) * scale >= minSide { levels.append(scale) }
             scale *= options.scaleFactor
         }
+        let inside = (x: Double(padX), y: Double(padY), width: Double(gray.width), height: Double(gray.height))
+        var perLevel = [[HitRect]](repeating: [], count: levels.count)
+        perLevel.withUnsafeMutableBufferPointer { out in
+            let out = out
+            // Levels are independent; with several threads they are dealt out round-robin (large ones first).
+            let threads = max(1, min(options.threads, levels.count))
+            DispatchQueue.concurrentPerform(iterations: threads) { t in
+                var k = t
+                while k < levels.count {
+                    let s = levels[k]
+                    let level = s == 1 ? padded : padded.resized(width: Int(Double(padded.width) / s), height: Int(Double(padded.height) / s))
+                    out[k] = scan(level, scale: s, centresIn: inside)
+                    k += threads
+                }
+            }
+        }
+        let hits = perLevel.flatMap { $0 }
         // 4. Group, then map back to the photo's coordinates.
         return RectangleGrouping.group(hits, minNeighbors: options.minNeighbors).map { g in
             FaceBox(x: (g.x - Double(padX)) * shrink, y: (g.y - Double(padY)) * shrink,
@@ -63,33 +79,31 @@ public struct HaarFaceDetector: FaceDetector {
         }.sorted { $0.area > $1.area }
     }
 
-    /// Slides the cascade window over one pyramid level.
-    private func scan(_ level: GrayImage, scale: Double, into hits: inout [HitRect]) {
+    /// Slides the cascade window over one pyramid level, over windows whose centre lies in `region`
+    /// (padded-image coordinates).
+    private func scan(_ level: GrayImage, scale: Double, centresIn region: (x: Double, y: Double, width: Double, height: Double)) -> [HitRect] {
         let integral = IntegralImage(level)
         let stride = integral.stride
         let ww = cascade.windowWidth, wh = cascade.windowHeight
-        // Per-level rectangle corner offsets, relative to a window's top-left in the integral image.
-        let corners: [Int32] = cascade.featureRects.flatMap { r -> [Int32] in
-            let s = Int32(stride)
-            let tl = r.y * s + r.x, tr = tl + r.width, bl = tl + r.height * s, br = bl + r.width
-            return [tl, tr, bl, br]
-        }
-        let weights = cascade.featureRects.map(\.weight)
+        let nodes = cascade.compiledNodes(stride: stride)
         let normArea = Double((ww - 2) * (wh - 2))
         let step = scale > 2 ? 1 : 2
+        let xLo = max(0, Int((region.x / scale - Double(ww) / 2).rounded(.up)))
+        let xHi = min(integral.width - ww - 1, Int(((region.x + region.width) / scale - Double(ww) / 2).rounded(.down)))
+        let yLo = max(0, Int((region.y / scale - Double(wh) / 2).rounded(.up)))
+        let yHi = min(integral.height - wh - 1, Int(((region.y + region.height) / scale - Double(wh) / 2).rounded(.down)))
+        var hits: [HitRect] = []
+        guard xLo <= xHi, yLo <= yHi else { return hits }
         cascade.stages.withUnsafeBufferPointer { stages in
         cascade.trees.withUnsafeBufferPointer { trees in
-        corners.withUnsafeBufferPointer { corner in
-        weights.withUnsafeBufferPointer { weight in
-        cascade.nodes.withUnsafeBufferPointer { nodes in
+        nodes.withUnsafeBufferPointer { nodes in
         cascade.leaves.withUnsafeBufferPointer { leaves in
-        cascade.featureStart.withUnsafeBufferPointer { featureStart in
         integral.sum.withUnsafeBufferPointer { sum in
         integral.squares.withUnsafeBufferPointer { squares in
-            var y = 0
-            while y + wh < integral.height {
-                var x = 0
-                while x + ww < integral.width {
+            var y = yLo
+            while y <= yHi {
+                var x = xLo
+                while x <= xHi {
                     let base = y * stride + x
                     // Standard deviation over the window minus a 1-pixel border, as OpenCV.
                     let n0 = base + stride + 1, n1 = n0 + (ww - 2), n2 = n0 + (wh - 2) * stride, n3 = n2 + (ww - 2)
@@ -97,27 +111,28 @@ public struct HaarFaceDetector: FaceDetector {
                     let sq = squares[n0] - squares[n1] - squares[n2] + squares[n3]
                     let nf = normArea * sq - s * s
                     // Flat windows (no texture) are not faces and would divide by ~0.
+                    var stagesPassed = 0
                     if nf > 0, normArea / nf.squareRoot() < 0.1 {
-                        let inverseNorm = Float(1 / nf.squareRoot())
-                        if Self.passes(base, inverseNorm, stages, trees, sum, corner, weight, nodes, leaves, featureStart) {
+                        stagesPassed = Self.stagesPassed(sum.baseAddress! + base, Float(1 / nf.squareRoot()), stages, trees, nodes, leaves)
+                        if stagesPassed == stages.count {
                             hits.append(HitRect(x: Double(x) * scale, y: Double(y) * scale,
                                                 width: Double(ww) * scale, height: Double(wh) * scale))
                         }
                     }
-                    x += step
+                    // As OpenCV: a window rejected by the first stage makes its neighbour unlikely, so skip it.
+                    x += stagesPassed == 0 ? 2 * step : step
                 }
                 y += step
             }
-        } } } } } } } } }
+        } } } } } }
+        return hits
     }
 
     @inline(__always)
-    private static func passes(_ base: Int, _ inverseNorm: Float,
-                        _ stages: UnsafeBufferPointer<HaarCascade.Stage>, _ trees: UnsafeBufferPointer<HaarCascade.Tree>,
-                        _ sum: UnsafeBufferPointer<Int32>,
-                        _ corner: UnsafeBufferPointer<Int32>, _ weight: UnsafeBufferPointer<Float>,
-                        _ nodes: UnsafeBufferPointer<HaarCascade.Node>, _ leaves: UnsafeBufferPointer<Float>,
-                        _ featureStart: UnsafeBufferPointer<Int32>) -> Bool {
+    /// How many stages the window passes (all of them: a face).
+    private static func stagesPassed(_ window: UnsafePointer<Int32>, _ inverseNorm: Float,
+                                     _ stages: UnsafeBufferPointer<HaarCascade.Stage>, _ trees: UnsafeBufferPointer<HaarCascade.Tree>,
+                                     _ nodes: UnsafeBufferPointer<CompiledNode>, _ leaves: UnsafeBufferPointer<Float>) -> Int {
         for s in 0..<stages.count {
             let stage = stages[s]
             var total: Float = 0
@@ -126,19 +141,12 @@ public struct HaarFaceDetector: FaceDetector {
                 var index: Int32 = 0
                 repeat {
                     let node = nodes[Int(tree.firstNode + index)]
-                    var value: Float = 0
-                    for r in Int(featureStart[Int(node.feature)])..<Int(featureStart[Int(node.feature) + 1]) {
-                        let c = 4 * r
-                        let rs = sum[base + Int(corner[c])] - sum[base + Int(corner[c + 1])]
-                            - sum[base + Int(corner[c + 2])] + sum[base + Int(corner[c + 3])]
-                        value += weight[r] * Float(rs)
-                    }
-                    index = value * inverseNorm < node.threshold ? node.left : node.right
+                    index = node.value(window) * inverseNorm < node.threshold ? node.left : node.right
                 } while index > 0
                 total += leaves[Int(tree.firstLeaf - index)]
             }
-            if total < stage.threshold { return false }
+            if total < stage.threshold { return s }
         }
-        return true
+        return stages.count
     }
 }
