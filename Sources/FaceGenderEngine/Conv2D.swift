@@ -1,7 +1,10 @@
-/// 2-D convolution, NCHW, square kernel: im2col + one SGEMM per image.
+/// 2-D convolution, NCHW, square kernel, as im2col + SGEMM.
 ///
-/// forward:  out[n] (OC x OH*OW) = W (OC x C*K*K) * col(x[n]) (C*K*K x OH*OW) + b
-/// backward: dW += dout[n] * col^T;  dcol = W^T * dout[n];  dx[n] = col2im(dcol)
+/// Images are processed in groups that share one column matrix, so the GEMM is wide even where the
+/// feature maps are small (deep layers):
+/// forward:  Y (OC x G*P) = W (OC x C*K*K) * col (C*K*K x G*P), then scattered back to NCHW
+/// backward: dW += dY * col^T;  dcol = W^T * dY;  dx = col2im(dcol)
+/// with G images per group and P = OH*OW output pixels per image.
 public final class Conv2D: Layer {
     public let inChannels: Int, outChannels: Int
     public let kernel: Int, stride: Int, padding: Int
@@ -14,9 +17,11 @@ public final class Conv2D: Layer {
     private var input: Tensor?
     private let output = Tensor(shape: [0])
     private let gradInput = Tensor(shape: [0])
-    private var columns: [Tensor]          // one im2col scratch per worker
-    private var weightGradParts: [Tensor]  // one dW accumulator per worker, summed at the end
-    private var biasGradParts: [Tensor]
+    /// Per-worker scratch: column matrix, GEMM result / gathered gradient, and dW / db accumulators.
+    private let columns: [Tensor], products: [Tensor], weightGradParts: [Tensor], biasGradParts: [Tensor]
+
+    /// Largest column matrix per worker (floats), which bounds how many images share one GEMM.
+    public var columnBudget = 4 << 20
 
     public init(name: String, inChannels: Int, outChannels: Int, kernel: Int, stride: Int = 1,
                 padding: Int = 0, bias: Bool = false, parallelism: Parallelism, rng: inout RandomGenerator) {
@@ -29,9 +34,8 @@ public final class Conv2D: Layer {
         for i in 0..<w.count { w[i] = rng.normal() * std }
         weight = Parameter(name: name + ".weight", value: w, decays: true)
         self.bias = bias ? Parameter(name: name + ".bias", value: Tensor(shape: [outChannels]), decays: false) : nil
-        columns = (0..<parallelism.workers).map { _ in Tensor(shape: [0]) }
-        weightGradParts = (0..<parallelism.workers).map { _ in Tensor(shape: [0]) }
-        biasGradParts = (0..<parallelism.workers).map { _ in Tensor(shape: [0]) }
+        func scratch() -> [Tensor] { (0..<parallelism.workers).map { _ in Tensor(shape: [0]) } }
+        columns = scratch(); products = scratch(); weightGradParts = scratch(); biasGradParts = scratch()
     }
 
     public var parameters: [Parameter] { [weight] + (bias.map { [$0] } ?? []) }
@@ -42,56 +46,82 @@ public final class Conv2D: Layer {
                             kernel: kernel, stride: stride, padding: padding)
     }
 
+    /// Splits `images` into groups whose column matrix fits the budget.
+    private func groups(_ images: Range<Int>, _ g: ConvGeometry) -> StrideTo<Int> {
+        let size = max(1, columnBudget / max(1, g.patchSize * g.outPixels))
+        return Swift.stride(from: images.lowerBound, to: images.upperBound, by: size)
+    }
+
+    private func groupEnd(_ start: Int, _ images: Range<Int>, _ g: ConvGeometry) -> Int {
+        min(images.upperBound, start + max(1, columnBudget / max(1, g.patchSize * g.outPixels)))
+    }
+
+    /// col [C*K*K, G*P] for images start..<end (a 1x1 stride-1 convolution just regroups channels).
+    private func unfold(_ x: Tensor, _ start: Int, _ end: Int, _ g: ConvGeometry, into col: Tensor) {
+        let count = end - start, pixels = g.outPixels, ld = count * pixels
+        col.resize([g.patchSize, ld])
+        for j in 0..<count {
+            let image = x.data + (start + j) * x.sampleCount
+            if g.isPointwise {
+                for c in 0..<inChannels { (col.data + c * ld + j * pixels).update(from: image + c * pixels, count: pixels) }
+            } else {
+                im2col(image, col.data + j * pixels, g, rowStride: ld)
+            }
+        }
+    }
+
     public func forward(_ x: Tensor, mode: Mode) -> Tensor {
         input = x
         let g = geometry(x), n = x.shape[0]
         output.resize([n, outChannels, g.outHeight, g.outWidth])
         if n >= parallelism.workers || parallelism.workers == 1 {
             parallelism.forEachChunk(n) { w, images in
-                for i in images { forwardImage(i, x, g, columns[w], rows: 0..<outChannels) }
+                for start in groups(images, g) {
+                    forwardGroup(x, start, groupEnd(start, images, g), g, columns[w], products[w], rows: 0..<outChannels)
+                }
             }
         } else {
             // Fewer images than cores (batch-1 latency): share each image's GEMM by output channels.
             for i in 0..<n {
-                let col = unfold(x.data + i * x.sampleCount, g, columns[0])
-                parallelism.forEachChunk(outChannels) { _, rows in
-                    multiply(col, g, image: i, rows: rows)
+                unfold(x, i, i + 1, g, into: columns[0])
+                parallelism.forEachChunk(outChannels) { w, rows in
+                    multiplyAndScatter(columns[0], i, i + 1, g, products[w], rows: rows)
                 }
             }
         }
         return output
     }
 
-    private func unfold(_ image: UnsafePointer<Float>, _ g: ConvGeometry, _ scratch: Tensor) -> UnsafePointer<Float> {
-        if g.isPointwise { return image }
-        scratch.resize([g.patchSize, g.outPixels])
-        im2col(image, scratch.data, g)
-        return UnsafePointer(scratch.data)
+    private func forwardGroup(_ x: Tensor, _ start: Int, _ end: Int, _ g: ConvGeometry, _ col: Tensor, _ product: Tensor, rows: Range<Int>) {
+        unfold(x, start, end, g, into: col)
+        multiplyAndScatter(col, start, end, g, product, rows: rows)
     }
 
-    private func forwardImage(_ i: Int, _ x: Tensor, _ g: ConvGeometry, _ scratch: Tensor, rows: Range<Int>) {
-        let col = unfold(x.data + i * x.sampleCount, g, scratch)
-        multiply(col, g, image: i, rows: rows)
-    }
-
-    private func multiply(_ col: UnsafePointer<Float>, _ g: ConvGeometry, image i: Int, rows: Range<Int>) {
-        let pixels = g.outPixels
-        let out = output.data + i * outChannels * pixels + rows.lowerBound * pixels
-        matmul(transposeA: false, transposeB: false, m: rows.count, n: pixels, k: g.patchSize,
+    /// Y[rows] = W[rows] * col, then written to the NCHW output of images start..<end (plus bias).
+    private func multiplyAndScatter(_ col: Tensor, _ start: Int, _ end: Int, _ g: ConvGeometry, _ product: Tensor, rows: Range<Int>) {
+        let pixels = g.outPixels, count = end - start, ld = count * pixels
+        let single = count == 1
+        if !single { product.resize([rows.count, ld]) }
+        // One image: write straight into the output; several: into the product, then scatter.
+        let target = single ? output.data + start * outChannels * pixels + rows.lowerBound * pixels : product.data
+        matmul(transposeA: false, transposeB: false, m: rows.count, n: ld, k: g.patchSize,
                a: weight.value.data + rows.lowerBound * g.patchSize, lda: g.patchSize,
-               b: col, ldb: pixels, beta: 0, c: out, ldc: pixels)
-        if let bias {
-            for oc in rows {
-                let b = bias.value[oc]
-                let plane = output.data + (i * outChannels + oc) * pixels
-                for p in 0..<pixels { plane[p] += b }
+               b: col.data, ldb: ld, beta: 0, c: target, ldc: ld)
+        for j in 0..<count {
+            for (r, oc) in rows.enumerated() {
+                let dst = output.data + ((start + j) * outChannels + oc) * pixels
+                if !single { dst.update(from: product.data + r * ld + j * pixels, count: pixels) }
+                if let bias {
+                    let b = bias.value[oc]
+                    for p in 0..<pixels { dst[p] += b }
+                }
             }
         }
     }
 
     public func backward(_ dy: Tensor) -> Tensor {
         guard let x = input else { preconditionFailure("Conv2D.backward before forward") }
-        let g = geometry(x), n = x.shape[0], pixels = g.outPixels
+        let g = geometry(x), n = x.shape[0]
         if propagatesGradient { gradInput.resize(x.shape); gradInput.zero() }
         let workers = min(parallelism.workers, n)
         for w in 0..<workers {
@@ -99,31 +129,8 @@ public final class Conv2D: Layer {
             biasGradParts[w].resize([outChannels]); biasGradParts[w].zero()
         }
         parallelism.forEachChunk(n) { w, images in
-            let dW = weightGradParts[w], dB = biasGradParts[w], scratch = columns[w]
-            for i in images {
-                let col = unfold(x.data + i * x.sampleCount, g, scratch)
-                let dout = dy.data + i * outChannels * pixels
-                matmul(transposeA: false, transposeB: true, m: outChannels, n: g.patchSize, k: pixels,
-                       a: dout, lda: pixels, b: col, ldb: pixels, beta: 1, c: dW.data, ldc: g.patchSize)
-                if bias != nil {
-                    for oc in 0..<outChannels {
-                        var s: Float = 0
-                        let plane = dout + oc * pixels
-                        for p in 0..<pixels { s += plane[p] }
-                        dB[oc] += s
-                    }
-                }
-                guard propagatesGradient else { continue }
-                let dx = gradInput.data + i * x.sampleCount
-                if g.isPointwise {
-                    matmul(transposeA: true, transposeB: false, m: g.patchSize, n: pixels, k: outChannels,
-                           a: weight.value.data, lda: g.patchSize, b: dout, ldb: pixels, beta: 0, c: dx, ldc: pixels)
-                } else {
-                    scratch.resize([g.patchSize, pixels])
-                    matmul(transposeA: true, transposeB: false, m: g.patchSize, n: pixels, k: outChannels,
-                           a: weight.value.data, lda: g.patchSize, b: dout, ldb: pixels, beta: 0, c: scratch.data, ldc: pixels)
-                    col2im(scratch.data, dx, g)
-                }
+            for start in groups(images, g) {
+                backwardGroup(x, dy, start, groupEnd(start, images, g), g, w)
             }
         }
         for w in 0..<workers {
@@ -131,6 +138,41 @@ public final class Conv2D: Layer {
             if let bias { accumulate(bias.gradient, biasGradParts[w]) }
         }
         return gradInput
+    }
+
+    private func backwardGroup(_ x: Tensor, _ dy: Tensor, _ start: Int, _ end: Int, _ g: ConvGeometry, _ w: Int) {
+        let pixels = g.outPixels, count = end - start, ld = count * pixels
+        let col = columns[w], gathered = products[w], dW = weightGradParts[w], dB = biasGradParts[w]
+        // dY of the group as one [OC, G*P] matrix.
+        gathered.resize([outChannels, ld])
+        for j in 0..<count {
+            for oc in 0..<outChannels {
+                (gathered.data + oc * ld + j * pixels).update(from: dy.data + ((start + j) * outChannels + oc) * pixels, count: pixels)
+            }
+        }
+        unfold(x, start, end, g, into: col)
+        matmul(transposeA: false, transposeB: true, m: outChannels, n: g.patchSize, k: ld,
+               a: gathered.data, lda: ld, b: col.data, ldb: ld, beta: 1, c: dW.data, ldc: g.patchSize)
+        if bias != nil {
+            for oc in 0..<outChannels {
+                var s: Float = 0
+                let row = gathered.data + oc * ld
+                for p in 0..<ld { s += row[p] }
+                dB[oc] += s
+            }
+        }
+        guard propagatesGradient else { return }
+        // dcol = W^T * dY overwrites the column matrix, then folds back per image.
+        matmul(transposeA: true, transposeB: false, m: g.patchSize, n: ld, k: outChannels,
+               a: weight.value.data, lda: g.patchSize, b: gathered.data, ldb: ld, beta: 0, c: col.data, ldc: ld)
+        for j in 0..<count {
+            let dx = gradInput.data + (start + j) * x.sampleCount
+            if g.isPointwise {
+                for c in 0..<inChannels { (dx + c * pixels).update(from: col.data + c * ld + j * pixels, count: pixels) }
+            } else {
+                col2im(col.data + j * pixels, dx, g, rowStride: ld)
+            }
+        }
     }
 }
 

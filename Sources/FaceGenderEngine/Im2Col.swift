@@ -18,14 +18,16 @@ public struct ConvGeometry: Equatable, Sendable {
     public var isPointwise: Bool { kernel == 1 && stride == 1 && padding == 0 }
 }
 
-/// Unfolds image [C, H, W] into col [C*K*K, OH*OW]; out-of-image taps are zero.
-func im2col(_ image: UnsafePointer<Float>, _ col: UnsafeMutablePointer<Float>, _ g: ConvGeometry) {
+/// Unfolds image [C, H, W] into col [C*K*K, OH*OW]; out-of-image taps are zero. `rowStride` (default
+/// OH*OW) lets several images share one column matrix [C*K*K, N*OH*OW], each in its own column block.
+func im2col(_ image: UnsafePointer<Float>, _ col: UnsafeMutablePointer<Float>, _ g: ConvGeometry, rowStride: Int? = nil) {
+    let ld = rowStride ?? g.outPixels
     let oh = g.outHeight, ow = g.outWidth, k = g.kernel, s = g.stride, p = g.padding
     for c in 0..<g.channels {
         let plane = image + c * g.height * g.width
         for kh in 0..<k {
             for kw in 0..<k {
-                var dst = col + ((c * k + kh) * k + kw) * oh * ow
+                var dst = col + ((c * k + kh) * k + kw) * ld
                 for y in 0..<oh {
                     let iy = y * s - p + kh
                     if iy < 0 || iy >= g.height {
@@ -51,14 +53,16 @@ func im2col(_ image: UnsafePointer<Float>, _ col: UnsafeMutablePointer<Float>, _
     }
 }
 
-/// Folds col [C*K*K, OH*OW] back into image [C, H, W], summing overlapping taps. The image must be zeroed.
-func col2im(_ col: UnsafePointer<Float>, _ image: UnsafeMutablePointer<Float>, _ g: ConvGeometry) {
+/// Folds col [C*K*K, OH*OW] (row stride `rowStride`) back into image [C, H, W], summing overlapping taps.
+/// The image must be zeroed.
+func col2im(_ col: UnsafePointer<Float>, _ image: UnsafeMutablePointer<Float>, _ g: ConvGeometry, rowStride: Int? = nil) {
+    let ld = rowStride ?? g.outPixels
     let oh = g.outHeight, ow = g.outWidth, k = g.kernel, s = g.stride, p = g.padding
     for c in 0..<g.channels {
         let plane = image + c * g.height * g.width
         for kh in 0..<k {
             for kw in 0..<k {
-                var src = col + ((c * k + kh) * k + kw) * oh * ow
+                var src = col + ((c * k + kh) * k + kw) * ld
                 for y in 0..<oh {
                     let iy = y * s - p + kh
                     if iy >= 0 && iy < g.height {

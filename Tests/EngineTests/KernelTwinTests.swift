@@ -41,7 +41,9 @@ import Testing
         for workers in [1, 2] {
             let conv = Conv2D(name: "c", inChannels: 3, outChannels: 4, kernel: kernel, stride: stride, padding: padding,
                               parallelism: Parallelism(workers: workers), rng: &rng)
-            for batch in [1, 3] {
+            for batch in [1, 3, 7] {
+                // Small budgets split the batch into several column groups; large ones share one GEMM.
+                conv.columnBudget = batch == 7 ? 1 : 4 << 20
                 let x = randomTensor([batch, 3, 9, 8], seed: 5)
                 let fast = conv.forward(x, mode: .inference).array
                 let slow = naiveConvolution(x, conv.weight.value, stride: stride, padding: padding)
