@@ -75,6 +75,9 @@ let package = Package(
         // Benchmarks (see bench/README.md): not tests, run by hand on a quiet machine.
         .executableTarget(name: "bench-engine", dependencies: ["FaceGenderEngine"], path: "bench/engine", exclude: ["torch_bench.py", "run"],
                           swiftSettings: hotFlags),
+        .executableTarget(name: "bench-http", dependencies: ["FaceGenderServer", "FaceGenderModel", "FaceGenderDetection",
+                                                            "FaceGenderImaging", "FaceGenderEngine"],
+                          path: "bench/http", exclude: ["run"]),
         .executableTarget(name: "bench-detect", dependencies: ["FaceGenderDetection", "FaceGenderImaging"], path: "bench/detect",
                           swiftSettings: hotFlags),
 
@@ -86,6 +89,8 @@ let package = Package(
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "Yams", package: "Yams"),
         ]),
+        // Runs the built `facegender` binary: output formats and exit statuses.
+        .testTarget(name: "CLITests", dependencies: ["FaceGenderModel", "FaceGenderEngine", "facegender"]),
         .testTarget(name: "ImagingTests", dependencies: ["FaceGenderImaging", "FaceGenderEngine"]),
     ],
     swiftLanguageModes: [.v5]

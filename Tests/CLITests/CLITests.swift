@@ -1,0 +1,107 @@
+import FaceGenderEngine
+import FaceGenderModel
+import Foundation
+import Testing
+
+let sharedRoot: URL = {
+    if let env = ProcessInfo.processInfo.environment["FACEGENDER_SHARED"], !env.isEmpty { return URL(fileURLWithPath: env) }
+    return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("shared")
+}()
+
+/// Runs the `facegender` binary built beside the test bundle.
+func facegender(_ arguments: [String]) throws -> (status: Int32, stdout: String) {
+    let dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    let candidates = [dir, dir.deletingLastPathComponent()].map { $0.appendingPathComponent("facegender").path }
+    guard let binary = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+        throw CLITestError.binaryMissing(candidates)
+    }
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: binary)
+    process.arguments = arguments
+    let out = Pipe()
+    process.standardOutput = out
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    let data = out.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+}
+
+enum CLITestError: Error { case binaryMissing([String]) }
+
+/// An untrained tiny model file: the command-line contract, not accuracy, is under test.
+func tinyModelFile() throws -> String {
+    let network = try Network(spec: Architecture.tiny.spec(inputSide: 32, classes: 2, dropout: 0), seed: 1, parallelism: Parallelism(workers: 1))
+    let info = ModelInfo(name: "tiny-cli", version: "0", classes: ["Female", "Male"], preprocessor: FacePreprocessor(inputSide: 32))
+    let path = NSTemporaryDirectory() + "fg-cli-\(UUID().uuidString).safetensors"
+    try GenderClassifier(network: network, info: info).save(to: path)
+    return path
+}
+
+func photos(_ split: String, _ label: String, _ count: Int) throws -> [String] {
+    let dir = sharedRoot.appendingPathComponent("datasets/utkface/\(split)/\(label)")
+    return try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted().prefix(count).map { dir.appendingPathComponent($0).path }
+}
+
+@Suite struct CLITests {
+    @Test func predictJSONReportsEachPhotoAndFailsWhenOneFails() throws {
+        let model = try tinyModelFile()
+        defer { try? FileManager.default.removeItem(atPath: model) }
+        let good = try photos("Test", "Male", 1)[0]
+        let bad = NSTemporaryDirectory() + "fg-not-a-photo-\(UUID().uuidString).jpg"
+        try Data("not a photo".utf8).write(to: URL(fileURLWithPath: bad))
+        defer { try? FileManager.default.removeItem(atPath: bad) }
+
+        let (status, out) = try facegender(["predict", good, bad, "--format", "json", "--model", model])
+        #expect(status == 1)
+        let answers = try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [[String: Any]] ?? []
+        #expect(answers.count == 2)
+        #expect(answers.first?["file"] as? String == good)
+        let faces = answers.first?["faces"] as? [[String: Any]] ?? []
+        #expect(faces.count == 1)
+        #expect(Set((faces.first ?? [:]).keys).isSuperset(of: ["box", "label", "probability", "uncertain"]))
+        #expect((answers.last?["error"] as? String)?.isEmpty == false)
+
+        let ok = try facegender(["predict", good, "--format", "csv", "--model", model])
+        #expect(ok.status == 0 && ok.stdout.hasPrefix("file,face,x,y,width,height,label,probability,uncertain"))
+    }
+
+    @Test func detectJSON() throws {
+        let good = try photos("Test", "Female", 1)[0]
+        let (status, out) = try facegender(["detect", good, "/nonexistent.jpg", "--format", "json"])
+        #expect(status == 1)
+        let answers = try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [[String: Any]] ?? []
+        #expect(answers.count == 2)
+        let face = (answers.first?["faces"] as? [[String: Any]])?.first ?? [:]
+        #expect(Set(face.keys).isSuperset(of: ["x", "y", "width", "height", "score"]))
+        #expect(answers.last?["error"] != nil)
+    }
+
+    @Test func evaluateJSONEndsWithMetricsObject() throws {
+        let model = try tinyModelFile()
+        defer { try? FileManager.default.removeItem(atPath: model) }
+        let root = NSTemporaryDirectory() + "fg-cli-eval-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        for label in ["Female", "Male"] {
+            try FileManager.default.createDirectory(atPath: "\(root)/\(label)", withIntermediateDirectories: true)
+            for p in try photos("Test", label, 4) {
+                try FileManager.default.createSymbolicLink(atPath: "\(root)/\(label)/\((p as NSString).lastPathComponent)", withDestinationPath: p)
+            }
+        }
+        let report = root + "/report.html"
+        let (status, out) = try facegender(["evaluate", "--data", root, "--format", "json", "--model", model, "--report", report])
+        #expect(status == 0)
+        let metrics = try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any] ?? [:]
+        #expect(metrics["count"] as? Int == 8)
+        #expect((metrics["accuracy"] as? Double).map { (0...1).contains($0) } == true)
+        #expect(metrics["ece"] is Double && metrics["per_class"] is [String: Any])
+        #expect((metrics["groups"] as? [String: Any])?["age"] != nil)
+        #expect(try String(contentsOfFile: report, encoding: .utf8).contains("<svg"))
+    }
+
+    @Test func badOptionsAreUsageErrors() throws {
+        #expect(try facegender(["train", "--data", "/nonexistent", "--epochs", "0"]).status == 64)
+        #expect(try facegender(["serve", "--port", "70000"]).status == 64)
+    }
+}
