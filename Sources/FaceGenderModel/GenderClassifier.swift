@@ -30,8 +30,29 @@ public final class GenderClassifier {
         try ModelFile.save(network, metadata: try info.metadata().merging(extraMetadata) { a, _ in a }, to: path)
     }
 
-    /// Raw logits [N, K] of a preprocessed batch, in inference mode.
-    public func logits(_ batch: Tensor) -> Tensor { network.forward(batch, mode: .inference) }
+    private let mirrored = Tensor(shape: [0])
+    private let averaged = Tensor(shape: [0])
+
+    /// Logits [N, K] of a preprocessed batch, in inference mode; with `flipAveraging`, the mean of the
+    /// logits of each face and its mirror image. The result is overwritten by the next call.
+    public func logits(_ batch: Tensor) -> Tensor {
+        guard info.flipAveraging == true else { return network.forward(batch, mode: .inference) }
+        averaged.copy(from: network.forward(batch, mode: .inference))
+        Self.mirror(batch, into: mirrored)
+        let flipped = network.forward(mirrored, mode: .inference)
+        for i in 0..<averaged.count { averaged[i] = (averaged[i] + flipped[i]) / 2 }
+        return averaged
+    }
+
+    /// Reverses every image row of an [N, C, H, W] batch.
+    static func mirror(_ batch: Tensor, into out: Tensor) {
+        out.resize(batch.shape)
+        let w = batch.shape[3], rows = batch.count / w
+        for r in 0..<rows {
+            let src = batch.data + r * w, dst = out.data + r * w
+            for x in 0..<w { dst[x] = src[w - 1 - x] }
+        }
+    }
 
     /// Calibrated class probabilities, one row per sample.
     public func probabilities(_ batch: Tensor) -> [[Double]] {

@@ -12,6 +12,8 @@ public struct ModelInfo: Codable, Equatable, Sendable {
     public var temperature: Double
     /// A face is "uncertain" when its top calibrated probability is below this.
     public var abstainBelow: Double
+    /// Average the logits of each face and its mirror image (test-time augmentation); nil means no.
+    public var flipAveraging: Bool?
     /// Free-form measured numbers (accuracy, ECE, ...), for /about and the model card.
     public var metrics: [String: Double]
     public var trainedAt: String

@@ -5,12 +5,14 @@ import Foundation
 /// The last step of training: take the best weights, fit temperature scaling and the abstention
 /// threshold on validation data, record validation metrics, and write the model.
 public enum Calibration {
-    public static func finish(bestModel: String, validation: FaceCrops, labels: [Int], targetAccuracy: Double,
+    public static func finish(bestModel: String, validation: FaceCrops, labels: [Int], targetAccuracy: Double, flipAveraging: Bool,
                               trainingSeconds: Double, history: [EpochRecord], output: String, log: (String) -> Void) throws -> ModelInfo {
         let classifier = try GenderClassifier(contentsOf: bestModel, parallelism: Parallelism(workers: 2))
+        classifier.info.flipAveraging = flipAveraging
         let k = classifier.info.classes.count
-        let (logits, kept) = Trainer.logits(network: classifier.network, crops: validation, labels: labels,
-                                            preprocessor: classifier.info.preprocessor, batchSize: 128)
+        // The logits the model will give in use (with flip averaging if chosen), so calibration fits them.
+        let (logits, kept) = Trainer.logits(crops: validation, labels: labels, preprocessor: classifier.info.preprocessor,
+                                            batchSize: 128) { classifier.logits($0) }
         let temperature = TemperatureScaler.fit(logits: logits, classes: k, labels: kept)
         let tensor = Tensor(shape: [kept.count, k], values: logits)
         func summary(_ t: Double) -> (confidences: [Double], correct: [Bool]) {

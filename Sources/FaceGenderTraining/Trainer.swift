@@ -175,6 +175,12 @@ public final class Trainer {
     /// Inference-mode logits of every readable crop (row-major [N, K]) with their labels.
     public static func logits(network: Network, crops: FaceCrops, labels: [Int], preprocessor: FacePreprocessor,
                               batchSize: Int) -> ([Float], [Int]) {
+        logits(crops: crops, labels: labels, preprocessor: preprocessor, batchSize: batchSize) { network.forward($0, mode: .inference) }
+    }
+
+    /// Logits of every readable crop through `forward` (e.g. a classifier with flip averaging).
+    public static func logits(crops: FaceCrops, labels: [Int], preprocessor: FacePreprocessor, batchSize: Int,
+                              forward: (Tensor) -> Tensor) -> ([Float], [Int]) {
         let readable = crops.sources.indices.filter { crops.sources[$0] != .unreadable }
         let batch = Tensor(shape: [0])
         var out: [Float] = []
@@ -183,7 +189,7 @@ public final class Trainer {
             let members = readable[start..<min(readable.count, start + batchSize)]
             batch.resize([members.count, 3, preprocessor.inputSide, preprocessor.inputSide])
             for (i, index) in members.enumerated() { preprocessor.write(crops.crop(index), into: batch, index: i) }
-            out += network.forward(batch, mode: .inference).array
+            out += forward(batch).array
             start += batchSize
         }
         return (out, readable.map { labels[$0] })

@@ -18,6 +18,7 @@ struct Calibrate: ParsableCommand {
     @Option(help: "Folder caching decoded face crops between runs (empty: no cache).") var cacheDir: String = "runs/cache"
     @Option(help: "Haar cascade XML (default: Debian's opencv-data).") var cascade: String?
     @Option(help: "Worker threads.") var workers = 2
+    @Flag(help: "Do not average each face's prediction with its mirror image's.") var noFlipAveraging = false
 
     func run() throws {
         let validation = try LabeledDataset.folder(data + "/Validation")
@@ -31,7 +32,7 @@ struct Calibrate: ParsableCommand {
         bar.finish()
         let seconds = state.history.reduce(0) { $0 + $1.seconds }
         let finalInfo = try Calibration.finish(bestModel: best, validation: crops, labels: validation.samples.map(\.label),
-                                               targetAccuracy: targetAccuracy, trainingSeconds: seconds, history: state.history,
+                                               targetAccuracy: targetAccuracy, flipAveraging: !noFlipAveraging, trainingSeconds: seconds, history: state.history,
                                                output: output, log: log)
         try LearningCurves.write(state.history, to: runDir)
         try TrainingReport.write(history: state.history, info: finalInfo, config: state.config, to: runDir + "/training-report.html")

@@ -47,6 +47,7 @@ struct Train: AsyncParsableCommand {
     @Option(help: "Stop (with a checkpoint) after this many minutes; 0: no limit.") var timeBudgetMinutes: Double = 0
     @Option(help: "Haar cascade XML (default: Debian's opencv-data).") var cascade: String?
     @Flag(help: "Continue the run in --run-dir from its checkpoint.") var resume = false
+    @Flag(help: "Do not average each face's prediction with its mirror image's.") var noFlipAveraging = false
 
     func validate() throws {
         guard Architecture(rawValue: architecture) != nil else {
@@ -98,7 +99,7 @@ struct Train: AsyncParsableCommand {
         log("training took \(ProgressBar.clock(result.seconds)); best validation loss at epoch \(result.state.bestEpoch + 1)")
         let finalInfo = try Calibration.finish(bestModel: trainer.bestFile, validation: validationCrops,
                                                labels: splits.validation.samples.map(\.label),
-                                               targetAccuracy: config.abstainTargetAccuracy, trainingSeconds: result.seconds, history: result.state.history,
+                                               targetAccuracy: config.abstainTargetAccuracy, flipAveraging: !noFlipAveraging, trainingSeconds: result.seconds, history: result.state.history,
                                                output: output, log: log)
         try TrainingReport.write(history: result.state.history, info: finalInfo, config: config, to: runDir + "/training-report.html")
         log("model written to \(output); learning curves and report in \(runDir)/")

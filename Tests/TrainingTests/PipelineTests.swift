@@ -114,7 +114,7 @@ import Testing
         let val = try LabeledDataset.folder(data.path("Validation"))
         let valCrops = FaceCrops.build(val.samples, preprocessor: t.info.preprocessor, detector: try makeDetector(), decoder: ImageDecoder(), workers: 2)
         let info = try Calibration.finish(bestModel: t.bestFile, validation: valCrops, labels: val.samples.map(\.label), targetAccuracy: 0.97,
-                                          trainingSeconds: 1, history: result.state.history, output: modelPath, log: { _ in })
+                                          flipAveraging: true, trainingSeconds: 1, history: result.state.history, output: modelPath, log: { _ in })
         #expect(info.temperature > 0 && info.abstainBelow >= 0.5)
         #expect(ModelHistory.read(modelPath: modelPath).count == 1)
 
