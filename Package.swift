@@ -81,16 +81,18 @@ let package = Package(
         .executableTarget(name: "bench-detect", dependencies: ["FaceGenderDetection", "FaceGenderImaging"], path: "bench/detect",
                           swiftSettings: hotFlags),
 
+        // Where tests find ../shared.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "EngineTests", dependencies: ["FaceGenderEngine"]),
-        .testTarget(name: "DetectionTests", dependencies: ["FaceGenderDetection", "FaceGenderImaging"]),
-        .testTarget(name: "TrainingTests", dependencies: ["FaceGenderTraining", "FaceGenderModel", "FaceGenderDetection", "FaceGenderImaging", "FaceGenderEngine"]),
+        .testTarget(name: "DetectionTests", dependencies: ["TestSupport", "FaceGenderDetection", "FaceGenderImaging"]),
+        .testTarget(name: "TrainingTests", dependencies: ["TestSupport", "FaceGenderTraining", "FaceGenderModel", "FaceGenderDetection", "FaceGenderImaging", "FaceGenderEngine"]),
         .testTarget(name: "ServerTests", dependencies: [
-            "FaceGenderServer", "FaceGenderModel", "FaceGenderDetection", "FaceGenderImaging", "FaceGenderEngine",
+            "TestSupport", "FaceGenderServer", "FaceGenderModel", "FaceGenderDetection", "FaceGenderImaging", "FaceGenderEngine",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "Yams", package: "Yams"),
         ]),
         // Runs the built `facegender` binary: output formats and exit statuses.
-        .testTarget(name: "CLITests", dependencies: ["FaceGenderModel", "FaceGenderEngine", "facegender"]),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport", "FaceGenderModel", "FaceGenderEngine", "facegender"]),
         .testTarget(name: "ImagingTests", dependencies: ["FaceGenderImaging", "FaceGenderEngine"]),
     ],
     swiftLanguageModes: [.v5]

@@ -1,13 +1,8 @@
+import TestSupport
 import FaceGenderEngine
 import FaceGenderModel
 import Foundation
 import Testing
-
-let sharedRoot: URL = {
-    if let env = ProcessInfo.processInfo.environment["FACEGENDER_SHARED"], !env.isEmpty { return URL(fileURLWithPath: env) }
-    return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("shared")
-}()
 
 /// Runs the `facegender` binary built beside the test bundle.
 func facegender(_ arguments: [String]) throws -> (status: Int32, stdout: String) {
@@ -39,10 +34,7 @@ func tinyModelFile() throws -> String {
     return path
 }
 
-func photos(_ split: String, _ label: String, _ count: Int) throws -> [String] {
-    let dir = sharedRoot.appendingPathComponent("datasets/utkface/\(split)/\(label)")
-    return try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted().prefix(count).map { dir.appendingPathComponent($0).path }
-}
+func photos(_ split: String, _ label: String, _ count: Int) throws -> [String] { utkfacePhotos(split, label, count: count).map(\.path) }
 
 @Suite struct CLITests {
     @Test func predictJSONReportsEachPhotoAndFailsWhenOneFails() throws {

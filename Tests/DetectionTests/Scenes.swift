@@ -1,20 +1,8 @@
+import TestSupport
 import FaceGenderImaging
 import Foundation
 
-/// Where ../shared is: $FACEGENDER_SHARED, else ../shared beside the package root.
-let sharedRoot: URL = {
-    if let env = ProcessInfo.processInfo.environment["FACEGENDER_SHARED"], !env.isEmpty { return URL(fileURLWithPath: env) }
-    return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("shared")
-}()
-
-let utkface = sharedRoot.appendingPathComponent("datasets/utkface")
-
-func photos(_ split: String, _ label: String, count: Int) -> [URL] {
-    let dir = utkface.appendingPathComponent("\(split)/\(label)")
-    let names = ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []).sorted()
-    return names.prefix(count).map { dir.appendingPathComponent($0) }
-}
+func photos(_ split: String, _ label: String, count: Int) -> [URL] { utkfacePhotos(split, label, count: count) }
 
 /// Pastes `face` scaled to `side` at (x, y) into `scene`.
 func paste(_ face: RGBImage, side: Int, at x: Int, _ y: Int, into scene: inout RGBImage) {

@@ -1,15 +1,10 @@
+import TestSupport
 import FaceGenderDetection
 import FaceGenderEngine
 import FaceGenderImaging
 import FaceGenderModel
 import FaceGenderServer
 import Foundation
-
-let sharedRoot: URL = {
-    if let env = ProcessInfo.processInfo.environment["FACEGENDER_SHARED"], !env.isEmpty { return URL(fileURLWithPath: env) }
-    return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("shared")
-}()
 
 /// A real face photo from ../shared.
 func facePhoto() throws -> Data {

@@ -1,12 +1,6 @@
+import TestSupport
 import FaceGenderDetection
 import Foundation
-
-/// Where ../shared is: $FACEGENDER_SHARED, else ../shared beside the package root.
-let sharedRoot: URL = {
-    if let env = ProcessInfo.processInfo.environment["FACEGENDER_SHARED"], !env.isEmpty { return URL(fileURLWithPath: env) }
-    return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("shared")
-}()
 
 /// A small dataset in a temporary folder, symlinking real photos from ../shared (never copying them into the repo).
 struct TinyData {
