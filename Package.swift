@@ -93,7 +93,7 @@ let package = Package(
         ]),
         // Runs the built `facegender` binary: output formats and exit statuses.
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "FaceGenderModel", "FaceGenderEngine", "facegender"]),
-        .testTarget(name: "ImagingTests", dependencies: ["FaceGenderImaging", "FaceGenderEngine"]),
+        .testTarget(name: "ImagingTests", dependencies: ["FaceGenderImaging", "FaceGenderEngine", "CSpng", "CTurboJPEG", "CWebP"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -9,7 +9,10 @@ let arguments = CommandLine.arguments
 func option(_ name: String) -> String? { arguments.firstIndex(of: name).map { arguments[$0 + 1] } }
 let shared = option("--shared") ?? ProcessInfo.processInfo.environment["FACEGENDER_SHARED"] ?? "../shared"
 let limit = option("--limit").flatMap(Int.init) ?? Int.max
-let detector = HaarFaceDetector(cascade: try HaarCascade.load(path: nil))
+var baseOptions = HaarDetectorOptions()
+if let f = option("--scale-factor").flatMap(Double.init) { baseOptions.scaleFactor = f }
+if let m = option("--max-scan-side").flatMap(Int.init) { baseOptions.maxScanSide = m }
+let detector = HaarFaceDetector(cascade: try HaarCascade.load(path: nil), options: baseOptions)
 let decoder = ImageDecoder()
 
 // 1. Detection rate over every split of the aligned set.
@@ -57,7 +60,7 @@ func scene(noise: Int) -> RGBImage {
 }
 
 func time(_ image: RGBImage, threads: Int) -> (median: Double, faces: Int) {
-    var options = HaarDetectorOptions()
+    var options = baseOptions
     options.threads = threads
     let d = HaarFaceDetector(cascade: detector.cascade, options: options)
     var times: [Double] = []
