@@ -44,6 +44,13 @@ public struct Parallelism: Sendable {
         openblas_set_num_threads(1)
     }
 
+    /// Runs `body(range)` over `count` elements in one slice per worker, or in one call when the work
+    /// is too small to be worth a thread hand-off.
+    public func forEachSlice(_ count: Int, minimumPerWorker: Int = 1 << 16, _ body: (Range<Int>) -> Void) {
+        if workers == 1 || count < 2 * minimumPerWorker { body(0..<count); return }
+        forEachChunk(count) { _, range in body(range) }
+    }
+
     /// Runs `body(worker, range)` over `count` items split into contiguous chunks, one per worker.
     public func forEachChunk(_ count: Int, _ body: (Int, Range<Int>) -> Void) {
         let chunks = min(workers, count)

@@ -7,7 +7,11 @@ public final class MaxPool2D: Layer {
     private let output = Tensor(shape: [0])
     private let gradInput = Tensor(shape: [0])
 
-    public init(kernel: Int, stride: Int) { self.kernel = kernel; self.stride = stride }
+    private let parallelism: Parallelism
+
+    public init(kernel: Int, stride: Int, parallelism: Parallelism = Parallelism(workers: 1)) {
+        self.kernel = kernel; self.stride = stride; self.parallelism = parallelism
+    }
     deinit { argmax.deallocate() }
 
     public func forward(_ x: Tensor, mode: Mode) -> Tensor {
@@ -21,7 +25,8 @@ public final class MaxPool2D: Layer {
             argmaxCapacity = output.count
             argmax = .allocate(capacity: argmaxCapacity)
         }
-        for p in 0..<planes {
+        let argmax = self.argmax
+        parallelism.forEachSlice(planes, minimumPerWorker: max(1, (1 << 15) / max(1, h * w))) { range in for p in range {
             let src = x.data + p * h * w, dst = output.data + p * oh * ow, idx = argmax + p * oh * ow
             for y in 0..<oh {
                 for xo in 0..<ow {
@@ -37,7 +42,7 @@ public final class MaxPool2D: Layer {
                     idx[y * ow + xo] = Int32(bestIndex)
                 }
             }
-        }
+        } }
         return output
     }
 
@@ -46,10 +51,11 @@ public final class MaxPool2D: Layer {
         gradInput.zero()
         let planes = inputShape[0] * inputShape[1], inPlane = inputShape[2] * inputShape[3]
         let outPlane = dy.count / max(planes, 1)
-        for p in 0..<planes {
+        let argmax = self.argmax
+        parallelism.forEachSlice(planes, minimumPerWorker: max(1, (1 << 15) / max(1, inPlane))) { range in for p in range {
             let d = dy.data + p * outPlane, idx = argmax + p * outPlane, dx = gradInput.data + p * inPlane
             for j in 0..<outPlane { dx[Int(idx[j])] += d[j] }
-        }
+        } }
         return gradInput
     }
 }

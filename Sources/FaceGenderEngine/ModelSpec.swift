@@ -75,12 +75,12 @@ struct NetworkBuilder {
         case .batchNorm:
             let (c, _, _) = try spatial()
             return BatchNorm2D(name: name, channels: c, parallelism: parallelism)
-        case .relu: return ReLU()
+        case .relu: return ReLU(parallelism: parallelism)
         case .silu: return SiLU()
         case let .maxPool(k, s):
             let (c, h, w) = try spatial()
             shape = [c, try window(h, k, s, 0), try window(w, k, s, 0)]
-            return MaxPool2D(kernel: k, stride: s)
+            return MaxPool2D(kernel: k, stride: s, parallelism: parallelism)
         case let .avgPool(k, s):
             let (c, h, w) = try spatial()
             shape = [c, try window(h, k, s, 0), try window(w, k, s, 0)]

@@ -52,4 +52,18 @@ import Testing
             }
         }
     }
+
+    /// Large enough that the two-worker paths really split the work.
+    @Test func parallelElementwiseLayersMatchSerial() {
+        let x = randomTensor([4, 16, 64, 64], seed: 8)
+        let upstream = randomTensor([4, 16, 64, 64], seed: 9)
+        let serial = ReLU(), parallel = ReLU(parallelism: Parallelism(workers: 2))
+        #expect(serial.forward(x, mode: .training).array == parallel.forward(x, mode: .training).array)
+        #expect(serial.backward(upstream).array == parallel.backward(upstream).array)
+
+        let poolSerial = MaxPool2D(kernel: 2, stride: 2), poolParallel = MaxPool2D(kernel: 2, stride: 2, parallelism: Parallelism(workers: 2))
+        #expect(poolSerial.forward(x, mode: .training).array == poolParallel.forward(x, mode: .training).array)
+        let down = randomTensor([4, 16, 32, 32], seed: 10)
+        #expect(poolSerial.backward(down).array == poolParallel.backward(down).array)
+    }
 }

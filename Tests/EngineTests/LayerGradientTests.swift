@@ -50,6 +50,7 @@ import Testing
         let x = randomTensor([2, 3, 4, 4], seed: 6)
         for i in 0..<x.count where abs(x[i]) < 0.05 { x[i] = 0.5 }
         check.check(ReLU(), input: x, mode: .training)
+        check.check(ReLU(parallelism: two), input: x, mode: .training)
     }
 
     @Test func silu() { check.check(SiLU(), input: randomTensor([2, 3, 4, 4], seed: 6), mode: .training) }
@@ -65,6 +66,7 @@ import Testing
     @Test func maxPool() {
         check.check(MaxPool2D(kernel: 2, stride: 2), input: wellSeparated([2, 3, 6, 6], seed: 9), mode: .training)
         check.check(MaxPool2D(kernel: 3, stride: 2), input: wellSeparated([2, 3, 7, 7], seed: 10), mode: .training)
+        check.check(MaxPool2D(kernel: 2, stride: 2, parallelism: two), input: wellSeparated([4, 3, 6, 6], seed: 11), mode: .training)
     }
 
     @Test func avgPool() {
