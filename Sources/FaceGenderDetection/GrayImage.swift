@@ -8,21 +8,26 @@ struct GrayImage {
     init(width: Int, height: Int, pixels: [UInt8]) { self.width = width; self.height = height; self.pixels = pixels }
     init(_ image: RGBImage) { self.init(width: image.width, height: image.height, pixels: image.grayscale()) }
 
-    /// Bilinear resize (OpenCV's pyramid uses INTER_LINEAR too).
+    /// Bilinear resize (OpenCV's pyramid uses INTER_LINEAR too). Column taps are computed once per call.
     func resized(width w: Int, height h: Int) -> GrayImage {
         var out = [UInt8](repeating: 0, count: w * h)
         let sx = Double(width) / Double(w), sy = Double(height) / Double(h)
+        var x0s = [Int](repeating: 0, count: w), x1s = [Int](repeating: 0, count: w), wxs = [Float](repeating: 0, count: w)
+        for x in 0..<w {
+            let fx = max(0, (Double(x) + 0.5) * sx - 0.5)
+            x0s[x] = min(Int(fx), width - 1); x1s[x] = min(x0s[x] + 1, width - 1); wxs[x] = Float(fx - Double(x0s[x]))
+        }
         pixels.withUnsafeBufferPointer { src in
             out.withUnsafeMutableBufferPointer { dst in
                 for y in 0..<h {
                     let fy = max(0, (Double(y) + 0.5) * sy - 0.5)
                     let y0 = min(Int(fy), height - 1), y1 = min(y0 + 1, height - 1), wy = Float(fy - Double(y0))
+                    let top = src.baseAddress! + y0 * width, bottom = src.baseAddress! + y1 * width, row = dst.baseAddress! + y * w
                     for x in 0..<w {
-                        let fx = max(0, (Double(x) + 0.5) * sx - 0.5)
-                        let x0 = min(Int(fx), width - 1), x1 = min(x0 + 1, width - 1), wx = Float(fx - Double(x0))
-                        let top = Float(src[y0 * width + x0]) * (1 - wx) + Float(src[y0 * width + x1]) * wx
-                        let bottom = Float(src[y1 * width + x0]) * (1 - wx) + Float(src[y1 * width + x1]) * wx
-                        dst[y * w + x] = UInt8(min(255, (top * (1 - wy) + bottom * wy).rounded()))
+                        let a = x0s[x], b = x1s[x], wx = wxs[x]
+                        let t = Float(top[a]) + (Float(top[b]) - Float(top[a])) * wx
+                        let u = Float(bottom[a]) + (Float(bottom[b]) - Float(bottom[a])) * wx
+                        row[x] = UInt8(min(255, (t + (u - t) * wy).rounded()))
                     }
                 }
             }
