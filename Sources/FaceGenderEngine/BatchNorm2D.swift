@@ -15,6 +15,7 @@ public final class BatchNorm2D: Layer {
     private let normalized = Tensor(shape: [0])
     private let inverseStd = Tensor(shape: [0])
     private var lastMode: Mode = .inference
+    private var input: Tensor?
     private let output = Tensor(shape: [0])
     private let gradInput = Tensor(shape: [0])
 
@@ -37,9 +38,10 @@ public final class BatchNorm2D: Layer {
     public func forward(_ x: Tensor, mode: Mode) -> Tensor {
         precondition(x.shape.count == 4 && x.shape[1] == channels, "BatchNorm2D expects [N, \(channels), H, W], got \(x.shape)")
         lastMode = mode
+        input = x
         let n = x.shape[0], plane = x.shape[2] * x.shape[3], m = Float(n * plane)
         output.resize(x.shape)
-        normalized.resize(x.shape)
+        if mode == .training { normalized.resize(x.shape) }
         inverseStd.resize([channels])
         parallelism.forEachChunk(channels) { _, range in
             for c in range {
@@ -65,10 +67,16 @@ public final class BatchNorm2D: Layer {
                 for i in 0..<n {
                     let off = (i * channels + c) * plane
                     let src = x.data + off, nrm = normalized.data + off, dst = output.data + off
-                    for j in 0..<plane {
-                        let h = (src[j] - mean) * inv
-                        nrm[j] = h
-                        dst[j] = gm * h + bt
+                    if mode == .training {
+                        for j in 0..<plane {
+                            let h = (src[j] - mean) * inv
+                            nrm[j] = h
+                            dst[j] = gm * h + bt
+                        }
+                    } else {
+                        // Inference: one fused multiply-add per element, nothing kept for backward.
+                        let scale = gm * inv, shift = bt - mean * gm * inv
+                        for j in 0..<plane { dst[j] = src[j] * scale + shift }
                     }
                 }
             }
@@ -79,6 +87,7 @@ public final class BatchNorm2D: Layer {
     public func backward(_ dy: Tensor) -> Tensor {
         let n = dy.shape[0], plane = dy.shape[2] * dy.shape[3], m = Float(n * plane)
         gradInput.resize(dy.shape)
+        if lastMode == .inference { recomputeNormalized() }
         parallelism.forEachChunk(channels) { _, range in
             for c in range {
                 var sumDy: Float = 0, sumDyH: Float = 0
@@ -104,5 +113,20 @@ public final class BatchNorm2D: Layer {
             }
         }
         return gradInput
+    }
+
+    /// Inference skips storing x-hat; the rare backward in inference mode (e.g. gradient checks,
+    /// saliency) rebuilds it from the input and the running statistics.
+    private func recomputeNormalized() {
+        guard let x = input else { return }
+        normalized.resize(x.shape)
+        let n = x.shape[0], plane = x.shape[2] * x.shape[3]
+        for c in 0..<channels {
+            let mean = runningMean[c], inv = inverseStd[c]
+            for i in 0..<n {
+                let off = (i * channels + c) * plane
+                for j in 0..<plane { normalized[off + j] = (x[off + j] - mean) * inv }
+            }
+        }
     }
 }

@@ -46,14 +46,21 @@ public final class Conv2D: Layer {
                             kernel: kernel, stride: stride, padding: padding)
     }
 
-    /// Splits `images` into groups whose column matrix fits the budget.
+    /// Maps at least this large get one GEMM per image, written straight into NCHW: already wide enough,
+    /// and no scatter/gather copies of large tensors.
+    static let wideMapPixels = 1024
+
+    /// Images per GEMM: one for large maps, else as many as the column budget allows.
+    private func groupSize(_ g: ConvGeometry) -> Int {
+        g.outPixels >= Conv2D.wideMapPixels ? 1 : max(1, columnBudget / max(1, g.patchSize * g.outPixels))
+    }
+
     private func groups(_ images: Range<Int>, _ g: ConvGeometry) -> StrideTo<Int> {
-        let size = max(1, columnBudget / max(1, g.patchSize * g.outPixels))
-        return Swift.stride(from: images.lowerBound, to: images.upperBound, by: size)
+        Swift.stride(from: images.lowerBound, to: images.upperBound, by: groupSize(g))
     }
 
     private func groupEnd(_ start: Int, _ images: Range<Int>, _ g: ConvGeometry) -> Int {
-        min(images.upperBound, start + max(1, columnBudget / max(1, g.patchSize * g.outPixels)))
+        min(images.upperBound, start + groupSize(g))
     }
 
     /// col [C*K*K, G*P] for images start..<end (a 1x1 stride-1 convolution just regroups channels).
@@ -143,20 +150,26 @@ public final class Conv2D: Layer {
     private func backwardGroup(_ x: Tensor, _ dy: Tensor, _ start: Int, _ end: Int, _ g: ConvGeometry, _ w: Int) {
         let pixels = g.outPixels, count = end - start, ld = count * pixels
         let col = columns[w], gathered = products[w], dW = weightGradParts[w], dB = biasGradParts[w]
-        // dY of the group as one [OC, G*P] matrix.
-        gathered.resize([outChannels, ld])
-        for j in 0..<count {
-            for oc in 0..<outChannels {
-                (gathered.data + oc * ld + j * pixels).update(from: dy.data + ((start + j) * outChannels + oc) * pixels, count: pixels)
+        // dY of the group as one [OC, G*P] matrix: one image's dY already is; several are gathered.
+        let dYGroup: UnsafeMutablePointer<Float>
+        if count == 1 {
+            dYGroup = dy.data + start * outChannels * pixels
+        } else {
+            gathered.resize([outChannels, ld])
+            for j in 0..<count {
+                for oc in 0..<outChannels {
+                    (gathered.data + oc * ld + j * pixels).update(from: dy.data + ((start + j) * outChannels + oc) * pixels, count: pixels)
+                }
             }
+            dYGroup = gathered.data
         }
         unfold(x, start, end, g, into: col)
         matmul(transposeA: false, transposeB: true, m: outChannels, n: g.patchSize, k: ld,
-               a: gathered.data, lda: ld, b: col.data, ldb: ld, beta: 1, c: dW.data, ldc: g.patchSize)
+               a: dYGroup, lda: ld, b: col.data, ldb: ld, beta: 1, c: dW.data, ldc: g.patchSize)
         if bias != nil {
             for oc in 0..<outChannels {
                 var s: Float = 0
-                let row = gathered.data + oc * ld
+                let row = dYGroup + oc * ld
                 for p in 0..<ld { s += row[p] }
                 dB[oc] += s
             }
@@ -164,7 +177,7 @@ public final class Conv2D: Layer {
         guard propagatesGradient else { return }
         // dcol = W^T * dY overwrites the column matrix, then folds back per image.
         matmul(transposeA: true, transposeB: false, m: g.patchSize, n: ld, k: outChannels,
-               a: weight.value.data, lda: g.patchSize, b: gathered.data, ldb: ld, beta: 0, c: col.data, ldc: ld)
+               a: weight.value.data, lda: g.patchSize, b: dYGroup, ldb: ld, beta: 0, c: col.data, ldc: ld)
         for j in 0..<count {
             let dx = gradInput.data + (start + j) * x.sampleCount
             if g.isPointwise {
