@@ -12,6 +12,7 @@ let limit = option("--limit").flatMap(Int.init) ?? Int.max
 var baseOptions = HaarDetectorOptions()
 if let f = option("--scale-factor").flatMap(Double.init) { baseOptions.scaleFactor = f }
 if let m = option("--max-scan-side").flatMap(Int.init) { baseOptions.maxScanSide = m }
+if let m = option("--min-face-size").flatMap(Int.init) { baseOptions.minFaceSize = m }
 let detector = HaarFaceDetector(cascade: try HaarCascade.load(path: nil), options: baseOptions)
 let decoder = ImageDecoder()
 
