@@ -7,7 +7,7 @@ import Foundation
 public struct HaarCascade: Sendable {
     public struct Rect: Sendable { var x: Int32, y: Int32, width: Int32, height: Int32, weight: Float }
     public struct Node: Sendable { var left: Int32, right: Int32, feature: Int32, threshold: Float }
-    public struct Tree: Sendable { var firstNode: Int32, firstLeaf: Int32 }
+    public struct Tree: Sendable { var firstNode: Int32, firstLeaf: Int32, nodeCount: Int32 }
     public struct Stage: Sendable { var threshold: Float, firstTree: Int32, treeCount: Int32 }
 
     public let windowWidth: Int, windowHeight: Int
@@ -66,7 +66,7 @@ public struct HaarCascade: Sendable {
                 guard numbers.count % 4 == 0, !numbers.isEmpty, leafValues.count == numbers.count / 4 + 1 else {
                     throw fail("a tree has \(numbers.count) node numbers and \(leafValues.count) leaves")
                 }
-                trees.append(Tree(firstNode: Int32(nodes.count), firstLeaf: Int32(leaves.count)))
+                trees.append(Tree(firstNode: Int32(nodes.count), firstLeaf: Int32(leaves.count), nodeCount: Int32(numbers.count / 4)))
                 for n in stride(from: 0, to: numbers.count, by: 4) {
                     guard let l = Int32(numbers[n]), let r = Int32(numbers[n + 1]), let f = Int32(numbers[n + 2]),
                           let t = Float(numbers[n + 3]) else { throw fail("bad internal node") }

@@ -138,11 +138,21 @@ public struct HaarFaceDetector: FaceDetector {
             var total: Float = 0
             for t in Int(stage.firstTree)..<Int(stage.firstTree + stage.treeCount) {
                 let tree = trees[t]
+                let first = Int(tree.firstNode)
                 var index: Int32 = 0
-                repeat {
-                    let node = nodes[Int(tree.firstNode + index)]
-                    index = node.value(window) * inverseNorm < node.threshold ? node.left : node.right
-                } while index > 0
+                if tree.nodeCount == 2 {
+                    // The common small tree (alt2 has only these): both features are computed before either
+                    // comparison, so the loads overlap instead of waiting on the first branch.
+                    let a = nodes[first], b = nodes[first + 1]
+                    let va = a.value(window) * inverseNorm, vb = b.value(window) * inverseNorm
+                    index = va < a.threshold ? a.left : a.right
+                    if index > 0 { index = vb < b.threshold ? b.left : b.right }
+                } else {
+                    repeat {
+                        let node = nodes[first + Int(index)]
+                        index = node.value(window) * inverseNorm < node.threshold ? node.left : node.right
+                    } while index > 0
+                }
                 total += leaves[Int(tree.firstLeaf - index)]
             }
             if total < stage.threshold { return s }

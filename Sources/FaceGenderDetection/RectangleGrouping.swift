@@ -11,10 +11,17 @@ enum RectangleGrouping {
         guard !rects.isEmpty else { return [] }
         var parent = Array(rects.indices)
         func find(_ i: Int) -> Int { var i = i; while parent[i] != i { parent[i] = parent[parent[i]]; i = parent[i] }; return i }
-        for i in rects.indices {
-            for j in (i + 1)..<rects.count where similar(rects[i], rects[j], eps) {
-                let a = find(i), b = find(j)
-                if a != b { parent[a] = b }
+        // Similar rectangles differ in width by at most 2 * delta = 2 * eps * min width, so with the hits
+        // sorted by width each one is compared only with the few scales next to it, not with all of them.
+        let byWidth = rects.indices.sorted { rects[$0].width < rects[$1].width }
+        for (k, i) in byWidth.enumerated() {
+            let limit = rects[i].width * (1 + 2 * eps)
+            for j in byWidth[(k + 1)...] {
+                if rects[j].width > limit { break }
+                if similar(rects[i], rects[j], eps) {
+                    let a = find(i), b = find(j)
+                    if a != b { parent[a] = b }
+                }
             }
         }
         var sums: [Int: (HitRect, Int)] = [:]
