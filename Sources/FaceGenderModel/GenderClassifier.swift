@@ -22,6 +22,11 @@ public final class GenderClassifier {
         guard network.outputShape == [info.classes.count] else {
             throw ClassifierError.classCountMismatch(path: path, classes: info.classes.count, outputs: network.outputShape.reduce(1, *))
         }
+        let side = info.preprocessor.inputSide, spec = network.spec
+        guard spec.inputChannels == 3, spec.inputHeight == side, spec.inputWidth == side else {
+            throw ClassifierError.inputMismatch(path: path, preprocessorSide: side,
+                                                networkInput: [spec.inputChannels, spec.inputHeight, spec.inputWidth])
+        }
         self.init(network: network, info: info)
     }
 

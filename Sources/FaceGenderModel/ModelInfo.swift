@@ -45,6 +45,7 @@ public enum ClassifierError: Error, CustomStringConvertible {
     case badInfo(path: String, reason: String)
     case classCountMismatch(path: String, classes: Int, outputs: Int)
     case modelNotFound(searched: [String])
+    case inputMismatch(path: String, preprocessorSide: Int, networkInput: [Int])
 
     public var description: String {
         switch self {
@@ -52,6 +53,8 @@ public enum ClassifierError: Error, CustomStringConvertible {
         case let .badInfo(path, reason): return "\(path) has unreadable facegender.info metadata: \(reason)"
         case let .classCountMismatch(path, classes, outputs):
             return "\(path) names \(classes) classes but its network has \(outputs) outputs"
+        case let .inputMismatch(path, side, input):
+            return "\(path) crops faces to 3x\(side)x\(side) but its network takes \(input): the file is inconsistent"
         case let .modelNotFound(searched):
             return "no model found (looked at \(searched.joined(separator: ", "))); pass --model PATH or set FACEGENDER_MODEL"
         }

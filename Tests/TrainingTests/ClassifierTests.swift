@@ -39,6 +39,23 @@ import Testing
         #expect(abs(sharp[1] - 1 / (1 + exp(-2))) < 1e-12)
         #expect(abs(soft[1] - 1 / (1 + exp(-1))) < 1e-12)
     }
+
+    @Test func inconsistentModelFilesAreTypedErrors() throws {
+        let network = try Network(spec: Architecture.tiny.spec(inputSide: 16, classes: 2, dropout: 0), seed: 4, parallelism: Parallelism(workers: 1))
+        let path = NSTemporaryDirectory() + "fg-bad-\(UUID().uuidString).safetensors"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        // Preprocessing says 32 px, the network was built for 16.
+        try GenderClassifier(network: network, info: ModelInfo(name: "t", version: "0", classes: ["A", "B"],
+                                                               preprocessor: FacePreprocessor(inputSide: 32))).save(to: path)
+        #expect(throws: ClassifierError.self) { try GenderClassifier(contentsOf: path, parallelism: Parallelism(workers: 1)) }
+        // Three class names for two outputs.
+        try GenderClassifier(network: network, info: ModelInfo(name: "t", version: "0", classes: ["A", "B", "C"],
+                                                               preprocessor: FacePreprocessor(inputSide: 16))).save(to: path)
+        #expect(throws: ClassifierError.self) { try GenderClassifier(contentsOf: path, parallelism: Parallelism(workers: 1)) }
+        // A plain safetensors model without FaceGender info.
+        try ModelFile.save(network, metadata: [:], to: path)
+        #expect(throws: ClassifierError.self) { try GenderClassifier(contentsOf: path, parallelism: Parallelism(workers: 1)) }
+    }
 }
 
 import Foundation
