@@ -88,15 +88,31 @@ public final class Conv2D: Layer {
                 }
             }
         } else {
-            // Fewer images than cores (batch-1 latency): share each image's GEMM by output channels.
+            // Fewer images than cores (batch-1 latency): share each image's GEMM by output pixels, which
+            // keeps every worker's GEMM as tall as the layer (BLAS kernels want whole row panels).
             for i in 0..<n {
                 unfold(x, i, i + 1, g, into: columns[0])
-                parallelism.forEachChunk(outChannels) { w, rows in
-                    multiplyAndScatter(columns[0], i, i + 1, g, products[w], rows: rows)
-                }
+                multiplyByColumns(columns[0], image: i, g)
             }
         }
         return output
+    }
+
+    /// Y = W * col for one image, the output pixels split across workers (plus bias).
+    private func multiplyByColumns(_ col: Tensor, image i: Int, _ g: ConvGeometry) {
+        let pixels = g.outPixels
+        let out = output.data + i * outChannels * pixels
+        parallelism.forEachChunk(pixels) { _, columns in
+            matmul(transposeA: false, transposeB: false, m: outChannels, n: columns.count, k: g.patchSize,
+                   a: weight.value.data, lda: g.patchSize, b: col.data + columns.lowerBound, ldb: pixels,
+                   beta: 0, c: out + columns.lowerBound, ldc: pixels)
+            if let bias {
+                for oc in 0..<outChannels {
+                    let b = bias.value[oc], row = out + oc * pixels
+                    for p in columns { row[p] += b }
+                }
+            }
+        }
     }
 
     private func forwardGroup(_ x: Tensor, _ start: Int, _ end: Int, _ g: ConvGeometry, _ col: Tensor, _ product: Tensor, rows: Range<Int>) {

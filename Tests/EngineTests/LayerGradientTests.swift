@@ -18,7 +18,7 @@ import Testing
         }
     }
 
-    @Test func conv2DBatchOneSplitsOutputChannels() {
+    @Test func conv2DBatchOneSplitAcrossWorkersMatchesOneWorker() {
         var rng = RandomGenerator(seed: 3)
         let a = Conv2D(name: "c", inChannels: 2, outChannels: 5, kernel: 3, padding: 1, bias: true, parallelism: one, rng: &rng)
         rng = RandomGenerator(seed: 3)
