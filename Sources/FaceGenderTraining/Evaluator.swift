@@ -21,6 +21,8 @@ public enum Evaluator {
     public struct Outcome: Sendable {
         public var samples: [EvaluatedSample]
         public var unreadable: [String]
+        /// The evaluated model's own description (classes, threshold, name).
+        public var modelInfo: ModelInfo
     }
 
     public static func run(dataset: LabeledDataset, modelPath: String, detector: FaceDetector, decoder: ImageDecoder,
@@ -68,7 +70,7 @@ public enum Evaluator {
                 }
             }
         }
-        return Outcome(samples: results.compactMap { $0 }, unreadable: failed.compactMap { $0 })
+        return Outcome(samples: results.compactMap { $0 }, unreadable: failed.compactMap { $0 }, modelInfo: analyzers[0].classifier.info)
     }
 
     /// Probabilities at temperature 1 from ones at temperature T: p_i ∝ p_T,i ^ T.

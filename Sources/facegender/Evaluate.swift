@@ -37,7 +37,7 @@ struct Evaluate: ParsableCommand {
         bar.finish()
         for failure in outcome.unreadable.prefix(10) { log("skipped: \(failure)") }
         guard !outcome.samples.isEmpty else { throw EvaluationError.nothingEvaluated }
-        let info = try GenderClassifier(contentsOf: modelPath, parallelism: .init(workers: 1)).info
+        let info = outcome.modelInfo
         let summary = EvaluationSummary(samples: outcome.samples, unreadable: outcome.unreadable.count, classes: info.classes,
                                         model: "\(info.name) \(info.version)", abstainBelow: info.abstainBelow)
         let json = try JSONOutput.string(summary)
