@@ -73,7 +73,7 @@ public enum SVGPlot {
         let n = classes.count, cell = min(80.0, (height - top - bottom) / Double(max(n, 1)))
         let maxValue = Double(matrix.flatMap { $0 }.max() ?? 1)
         var svg = header(title: title)
-        let x0 = 120.0, y0 = top + 20
+        let x0 = 120.0, y0 = top + 34
         for (i, row) in matrix.enumerated() {
             svg += "<text x=\"\(x0 - 8)\" y=\"\(y0 + (Double(i) + 0.5) * cell + 4)\" font-size=\"11\" text-anchor=\"end\">true \(escape(classes[i]))</text>"
             for (j, v) in row.enumerated() {
@@ -82,8 +82,9 @@ public enum SVGPlot {
                 svg += "<text x=\"\(x0 + (Double(j) + 0.5) * cell)\" y=\"\(y0 + (Double(i) + 0.5) * cell + 4)\" font-size=\"13\" text-anchor=\"middle\">\(v)</text>"
             }
         }
+        svg += "<text x=\"\(x0 + Double(n) * cell / 2)\" y=\"\(y0 - 20)\" font-size=\"11\" text-anchor=\"middle\">predicted</text>"
         for j in 0..<n {
-            svg += "<text x=\"\(x0 + (Double(j) + 0.5) * cell)\" y=\"\(y0 - 6)\" font-size=\"11\" text-anchor=\"middle\">predicted \(escape(classes[j]))</text>"
+            svg += "<text x=\"\(x0 + (Double(j) + 0.5) * cell)\" y=\"\(y0 - 6)\" font-size=\"11\" text-anchor=\"middle\">\(escape(classes[j]))</text>"
         }
         return svg + "</svg>"
     }
@@ -103,7 +104,9 @@ public enum SVGPlot {
             s += String(format: "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#e4e4e4\"/>", left, py(y), width - right, py(y))
             s += String(format: "<text x=\"%.1f\" y=\"%.1f\" font-size=\"10\" text-anchor=\"end\">%@</text>", left - 4, py(y) + 3, number(y))
             if xTicks {
-                let x = xr.lowerBound + (xr.upperBound - xr.lowerBound) * Double(k) / 4
+                var x = xr.lowerBound + (xr.upperBound - xr.lowerBound) * Double(k) / 4
+                // Whole-number axes (epochs) get whole-number ticks.
+                if xr.lowerBound == xr.lowerBound.rounded(), xr.upperBound - xr.lowerBound >= 4 { x = x.rounded() }
                 s += String(format: "<text x=\"%.1f\" y=\"%.1f\" font-size=\"10\" text-anchor=\"middle\">%@</text>", px(x), top + ph + 14, number(x))
             }
         }
