@@ -2,6 +2,10 @@
 public final class MaxPool2D: Layer {
     public let kernel: Int, stride: Int
     private var inputShape: [Int] = []
+    private var input: Tensor?
+    /// False after an inference forward, which skips recording the winners; backward then redoes the
+    /// forward in training mode to find them.
+    private var winnersRecorded = false
     private var argmax: UnsafeMutablePointer<Int32> = .allocate(capacity: 1)
     private var argmaxCapacity = 1
     private let output = Tensor(shape: [0])
@@ -17,6 +21,8 @@ public final class MaxPool2D: Layer {
     public func forward(_ x: Tensor, mode: Mode) -> Tensor {
         precondition(x.shape.count == 4, "MaxPool2D expects [N, C, H, W], got \(x.shape)")
         inputShape = x.shape
+        input = x
+        winnersRecorded = mode == .training || !(kernel == 2 && stride == 2)
         let planes = x.shape[0] * x.shape[1], h = x.shape[2], w = x.shape[3]
         let oh = (h - kernel) / stride + 1, ow = (w - kernel) / stride + 1
         output.resize([x.shape[0], x.shape[1], oh, ow])
@@ -26,8 +32,13 @@ public final class MaxPool2D: Layer {
             argmax = .allocate(capacity: argmaxCapacity)
         }
         let argmax = self.argmax
+        let window2x2 = kernel == 2 && stride == 2
         parallelism.forEachSlice(planes, minimumPerWorker: max(1, (1 << 15) / max(1, h * w))) { range in for p in range {
             let src = x.data + p * h * w, dst = output.data + p * oh * ow, idx = argmax + p * oh * ow
+            if window2x2 {
+                Self.pool2x2(src, w, dst, idx, oh, ow, recordWinners: mode == .training)
+                continue
+            }
             for y in 0..<oh {
                 for xo in 0..<ow {
                     var best = -Float.infinity, bestIndex = 0
@@ -46,7 +57,31 @@ public final class MaxPool2D: Layer {
         return output
     }
 
+    /// The common 2x2, stride-2 window without the generic loops; winners are recorded only for training
+    /// (first maximum wins, as in the generic path).
+    @inline(__always)
+    private static func pool2x2(_ src: UnsafeMutablePointer<Float>, _ w: Int, _ dst: UnsafeMutablePointer<Float>,
+                                _ idx: UnsafeMutablePointer<Int32>, _ oh: Int, _ ow: Int, recordWinners: Bool) {
+        for y in 0..<oh {
+            let top = src + 2 * y * w, bottom = top + w, out = dst + y * ow
+            if !recordWinners {
+                for x in 0..<ow { out[x] = max(max(top[2 * x], top[2 * x + 1]), max(bottom[2 * x], bottom[2 * x + 1])) }
+                continue
+            }
+            let winners = idx + y * ow, base = 2 * y * w
+            for x in 0..<ow {
+                var best = top[2 * x], at = base + 2 * x
+                if top[2 * x + 1] > best { best = top[2 * x + 1]; at = base + 2 * x + 1 }
+                if bottom[2 * x] > best { best = bottom[2 * x]; at = base + w + 2 * x }
+                if bottom[2 * x + 1] > best { best = bottom[2 * x + 1]; at = base + w + 2 * x + 1 }
+                out[x] = best
+                winners[x] = Int32(at)
+            }
+        }
+    }
+
     public func backward(_ dy: Tensor) -> Tensor {
+        if !winnersRecorded, let input { _ = forward(input, mode: .training) }
         gradInput.resize(inputShape)
         gradInput.zero()
         let planes = inputShape[0] * inputShape[1], inPlane = inputShape[2] * inputShape[3]

@@ -66,4 +66,20 @@ import Testing
         let down = randomTensor([4, 16, 32, 32], seed: 10)
         #expect(poolSerial.backward(down).array == poolParallel.backward(down).array)
     }
+
+    /// The 2x2 fast path against the definition, in both modes, and backward after an inference forward.
+    @Test func maxPool2x2MatchesDefinition() {
+        let x = randomTensor([2, 3, 8, 6], seed: 12)
+        let pool = MaxPool2D(kernel: 2, stride: 2)
+        var expected: [Float] = []
+        for p in 0..<6 { for y in 0..<4 { for c in 0..<3 {
+            let b = p * 48 + 2 * y * 6 + 2 * c
+            expected.append(max(max(x[b], x[b + 1]), max(x[b + 6], x[b + 7])))
+        } } }
+        #expect(pool.forward(x, mode: .inference).array == expected)
+        let upstream = randomTensor([2, 3, 4, 3], seed: 13)
+        let afterInference = pool.backward(upstream).array
+        #expect(pool.forward(x, mode: .training).array == expected)
+        #expect(pool.backward(upstream).array == afterInference)
+    }
 }

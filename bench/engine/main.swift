@@ -84,6 +84,29 @@ func measureTorch() -> Measurement? {
     return try? JSONDecoder().decode(Measurement.self, from: Data(line.utf8))
 }
 
+/// Per-layer inference time at batch 64 (`--profile`), to show where the engine spends its time.
+func profileLayers() throws {
+    let network = try Network(spec: referenceSpec, seed: 1, parallelism: Parallelism(workers: threads))
+    var rng = RandomGenerator(seed: 3)
+    let x = Tensor(shape: [64, 3, 64, 64])
+    for i in 0..<x.count { x[i] = rng.normal() }
+    var totals = [Double](repeating: 0, count: network.root.layers.count)
+    for round in 0..<(iterations + 3) {
+        var h = x
+        for (k, layer) in network.root.layers.enumerated() {
+            let t = seconds { h = layer.forward(h, mode: .inference) }
+            if round >= 3 { totals[k] += t }
+        }
+    }
+    let sum = totals.reduce(0, +)
+    print("per-layer inference time, batch 64 (\(iterations) rounds):")
+    for (k, layer) in network.root.layers.enumerated() {
+        print(String(format: "  %2d %-12@ %7.2f ms  %4.1f%%", k, String(describing: type(of: layer)) as NSString,
+                     1000 * totals[k] / Double(iterations), 100 * totals[k] / sum))
+    }
+}
+if arguments.contains("--profile") { try profileLayers() }
+
 let (swift, flops) = try measureSwift()
 let torch = measureTorch()
 let gflop = Double(flops) / 1e9
