@@ -67,7 +67,8 @@ public struct FaceCrops: Sendable {
         guard let cacheDir else {
             return build(samples, preprocessor: preprocessor, detector: detector, decoder: decoder, workers: workers, progress: progress)
         }
-        var key = "v1|\(preprocessor)|\(detector.options)|\(detector.cascade.stageCount)|\(detector.cascade.featureCount)"
+        // Bump the version whenever decoding, detection or cropping code changes what a crop contains.
+        var key = "crops-v2|\(preprocessor)|\(detector.options)|\(detector.cascade.stageCount)|\(detector.cascade.featureCount)"
         for s in samples { key += "|" + s.path }
         let file = cacheDir + "/crops-\(stableHash(key)).bin"
         if let data = FileManager.default.contents(atPath: file), let crops = decode(data, count: samples.count, side: preprocessor.cropSide) {
