@@ -4,12 +4,15 @@ import HTTPTypes
 import Hummingbird
 import Ink
 import Logging
+import NIOCore
 
 /// Builds the whole web application around a predictor; `facegender serve` and the tests both call it.
 public func buildApplication(config: ServerConfig, predictor: any FacePredictor, metrics: ServerMetrics = ServerMetrics(),
                              logger: Logger = Logger(label: "facegender")) -> some ApplicationProtocol {
     let router = buildRouter(config: config, predictor: predictor, metrics: metrics)
-    return Application(router: router, configuration: .init(address: .hostname(config.host, port: config.port), serverName: "FaceGender"),
+    let idle = TimeAmount.nanoseconds(Int64(config.idleTimeoutSeconds * 1e9))
+    return Application(router: router, server: .http1(configuration: .init(idleTimeout: idle)),
+                       configuration: .init(address: .hostname(config.host, port: config.port), serverName: "FaceGender"),
                        logger: logger)
 }
 

@@ -14,6 +14,8 @@ public struct ServerConfig: Sendable {
     public var workers = 2
     /// Requests allowed to wait for a worker; more get 503 with Retry-After.
     public var maxQueuedRequests = 32
+    /// A connection that sends nothing for this long is closed (slow or stalled clients never hold a slot).
+    public var idleTimeoutSeconds = 30.0
     /// Markdown model card shown at /about, if any.
     public var modelCardPath: String?
 

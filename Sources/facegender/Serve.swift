@@ -23,12 +23,13 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Inferences running at once.") var workers = 2
     @Option(help: "Requests allowed to wait for a worker before 503.") var maxQueued = 32
     @Option(help: "Seconds a request may wait for a worker before 503.") var queueTimeout = 10.0
+    @Option(help: "Seconds a connection may stay silent (e.g. a stalled upload) before it is closed.") var idleTimeout = 30.0
     @Option(help: "Markdown model card for /about (default: MODEL_CARD.md beside the model's folder).") var modelCard: String?
 
     func validate() throws {
         guard (1...65535).contains(port) else { throw ValidationError("--port must be 1-65535") }
-        guard workers >= 1, maxQueued >= 0, maxBodyBytes > 0, maxPixels > 0, queueTimeout > 0 else {
-            throw ValidationError("--workers, --max-body-bytes, --max-pixels and --queue-timeout must be positive")
+        guard workers >= 1, maxQueued >= 0, maxBodyBytes > 0, maxPixels > 0, queueTimeout > 0, idleTimeout > 0 else {
+            throw ValidationError("--workers, --max-body-bytes, --max-pixels, --queue-timeout and --idle-timeout must be positive")
         }
     }
 
@@ -37,6 +38,7 @@ struct Serve: AsyncParsableCommand {
         var config = ServerConfig()
         config.host = host; config.port = port; config.maxBodyBytes = maxBodyBytes; config.maxPixels = maxPixels
         config.workers = workers; config.maxQueuedRequests = maxQueued; config.queueTimeoutSeconds = queueTimeout
+        config.idleTimeoutSeconds = idleTimeout
         config.modelCardPath = modelCard ?? defaultModelCard(besides: modelPath)
         let detector = HaarFaceDetector(cascade: try HaarCascade.load(path: cascade))
         let analyzers = try (0..<workers).map { _ in
