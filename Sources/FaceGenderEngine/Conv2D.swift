@@ -84,7 +84,7 @@ public final class Conv2D: Layer {
         if n >= parallelism.workers || parallelism.workers == 1 {
             parallelism.forEachChunk(n) { w, images in
                 for start in groups(images, g) {
-                    forwardGroup(x, start, groupEnd(start, images, g), g, columns[w], products[w], rows: 0..<outChannels)
+                    forwardGroup(x, start, groupEnd(start, images, g), g, columns[w], products[w])
                 }
             }
         } else {
@@ -115,25 +115,20 @@ public final class Conv2D: Layer {
         }
     }
 
-    private func forwardGroup(_ x: Tensor, _ start: Int, _ end: Int, _ g: ConvGeometry, _ col: Tensor, _ product: Tensor, rows: Range<Int>) {
+    /// Y = W * col for images start..<end, written to their NCHW output (plus bias).
+    private func forwardGroup(_ x: Tensor, _ start: Int, _ end: Int, _ g: ConvGeometry, _ col: Tensor, _ product: Tensor) {
         unfold(x, start, end, g, into: col)
-        multiplyAndScatter(col, start, end, g, product, rows: rows)
-    }
-
-    /// Y[rows] = W[rows] * col, then written to the NCHW output of images start..<end (plus bias).
-    private func multiplyAndScatter(_ col: Tensor, _ start: Int, _ end: Int, _ g: ConvGeometry, _ product: Tensor, rows: Range<Int>) {
         let pixels = g.outPixels, count = end - start, ld = count * pixels
         let single = count == 1
-        if !single { product.resize([rows.count, ld]) }
+        if !single { product.resize([outChannels, ld]) }
         // One image: write straight into the output; several: into the product, then scatter.
-        let target = single ? output.data + start * outChannels * pixels + rows.lowerBound * pixels : product.data
-        matmul(transposeA: false, transposeB: false, m: rows.count, n: ld, k: g.patchSize,
-               a: weight.value.data + rows.lowerBound * g.patchSize, lda: g.patchSize,
-               b: col.data, ldb: ld, beta: 0, c: target, ldc: ld)
+        let target = single ? output.data + start * outChannels * pixels : product.data
+        matmul(transposeA: false, transposeB: false, m: outChannels, n: ld, k: g.patchSize,
+               a: weight.value.data, lda: g.patchSize, b: col.data, ldb: ld, beta: 0, c: target, ldc: ld)
         for j in 0..<count {
-            for (r, oc) in rows.enumerated() {
+            for oc in 0..<outChannels {
                 let dst = output.data + ((start + j) * outChannels + oc) * pixels
-                if !single { dst.update(from: product.data + r * ld + j * pixels, count: pixels) }
+                if !single { dst.update(from: product.data + oc * ld + j * pixels, count: pixels) }
                 if let bias {
                     let b = bias.value[oc]
                     for p in 0..<pixels { dst[p] += b }

@@ -1,4 +1,5 @@
 import FaceGenderDetection
+import FaceGenderImaging
 import FaceGenderModel
 import Foundation
 import HTTPTypes
@@ -59,7 +60,9 @@ enum Pages {
     }
 
     static func result(_ a: ImageAnalysis, photo: Data, info: ModelInfo) -> String {
-        let mime = photo.starts(with: [0x89, 0x50]) ? "image/png" : photo.starts(with: Array("RIFF".utf8)) ? "image/webp" : "image/jpeg"
+        // Decoding succeeded, so the sniffed format is one of the three decodable ones.
+        let format = photo.withUnsafeBytes { ImageFormat.sniff($0) }
+        let mime = format == .png ? "image/png" : format == .webp ? "image/webp" : "image/jpeg"
         let boxes = a.faces.enumerated().map { i, f -> String in
             let box = f.box.clipped(width: a.width, height: a.height)
             let style = String(format: "left:%.3f%%;top:%.3f%%;width:%.3f%%;height:%.3f%%",
