@@ -21,12 +21,13 @@ public final class Trainer {
     public var state: TrainingState
     private let train: (crops: FaceCrops, labels: [Int])
     private let validation: (crops: FaceCrops, labels: [Int])
+    private let trainGroups: [[String: String]]
     private let checkpointPath: String
     private let bestPath: String
     private let log: (String) -> Void
 
     public init(config: TrainingConfig, info: ModelInfo, train: (FaceCrops, [Int]), validation: (FaceCrops, [Int]),
-                runDirectory: String, log: @escaping (String) -> Void) throws {
+                trainGroups: [[String: String]] = [], runDirectory: String, log: @escaping (String) -> Void) throws {
         guard let architecture = Architecture(rawValue: config.architecture) else {
             throw TrainingError.unknownArchitecture(config.architecture)
         }
@@ -40,6 +41,7 @@ public final class Trainer {
         }
         self.train = train
         self.validation = validation
+        self.trainGroups = trainGroups
         state = TrainingState(config: config, classes: info.classes)
         checkpointPath = runDirectory + "/checkpoint.safetensors"
         bestPath = runDirectory + "/best.safetensors"
@@ -70,10 +72,13 @@ public final class Trainer {
         }
     }
 
-    /// The epoch's sample order: a shuffle seeded by (seed, epoch) alone.
-    private func order(epoch: Int) -> [Int] {
+    /// The epoch's sample order: a shuffle seeded by (seed, epoch) alone, with oversampled groups drawn more often.
+    func order(epoch: Int) -> [Int] {
         var rng = RandomGenerator(seed: config.seed &+ UInt64(epoch + 1) &* 0xD1B5_4A32_D192_ED03)
-        return train.crops.sources.indices.filter { train.crops.sources[$0] != .unreadable }.shuffled(using: &rng)
+        let readable = train.crops.sources.indices.filter { train.crops.sources[$0] != .unreadable }
+        guard !config.oversample.isEmpty, trainGroups.count == train.labels.count else { return readable.shuffled(using: &rng) }
+        return GroupOversampling.epochOrder(readable, factors: { GroupOversampling.factor(config.oversample, groups: trainGroups[$0]) },
+                                            using: &rng)
     }
 
     public func run(stop: StopFlag) throws -> TrainingResult {

@@ -24,6 +24,8 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     public var abstainTargetAccuracy: Double = 0.97
     /// Stop after this many seconds of training (0 = no limit); a checkpoint is written first.
     public var timeBudgetSeconds: Double = 0
+    /// Groups shown more often in training (see `GroupOversampling`).
+    public var oversample: [GroupOversampling] = []
 
     public init() {}
 

@@ -45,6 +45,8 @@ struct Train: AsyncParsableCommand {
     @Option(help: "Random seed: the same seed and data give the same model.") var seed: UInt64 = 1
     @Option(help: "Worker threads.") var workers = 2
     @Option(help: "Stop (with a checkpoint) after this many minutes; 0: no limit.") var timeBudgetMinutes: Double = 0
+    @Option(help: "Show a group's training photos more often, as KEY=VALUE:FACTOR (e.g. age=0-9:2 for UTKFace names); repeatable.")
+    var oversample: [String] = []
     @Option(help: "Haar cascade XML (default: Debian's opencv-data).") var cascade: String?
     @Flag(help: "Continue the run in --run-dir from its checkpoint.") var resume = false
     @Flag(help: "Do not average each face's prediction with its mirror image's.") var noFlipAveraging = false
@@ -56,6 +58,9 @@ struct Train: AsyncParsableCommand {
         guard epochs > 0, batchSize > 0, learningRate > 0, workers > 0, inputSide >= 16 else {
             throw ValidationError("--epochs, --batch-size, --learning-rate and --workers must be positive, --input-side at least 16")
         }
+        for rule in oversample where GroupOversampling(argument: rule) == nil {
+            throw ValidationError("--oversample \(rule): expected KEY=VALUE:FACTOR with a positive factor, e.g. age=0-9:2")
+        }
         guard (0..<1).contains(dropout), (0..<1).contains(labelSmoothing) else { throw ValidationError("--dropout and --label-smoothing must be in [0, 1)") }
     }
 
@@ -65,6 +70,7 @@ struct Train: AsyncParsableCommand {
         c.learningRate = learningRate; c.schedule = schedule; c.optimizer = optimizer; c.weightDecay = weightDecay
         c.labelSmoothing = labelSmoothing; c.dropout = dropout; c.patience = patience; c.seed = seed; c.workers = workers
         c.timeBudgetSeconds = timeBudgetMinutes * 60
+        c.oversample = oversample.compactMap(GroupOversampling.init(argument:))
         if noAugmentation { c.augmentation = .none }
         return c
     }
@@ -84,8 +90,12 @@ struct Train: AsyncParsableCommand {
         info.trainedAt = ISO8601DateFormatter().string(from: Date())
         let trainer = try Trainer(config: config, info: info, train: (trainCrops, splits.train.samples.map(\.label)),
                                   validation: (validationCrops, splits.validation.samples.map(\.label)),
-                                  runDirectory: runDir, log: log)
+                                  trainGroups: splits.train.samples.map(\.groups), runDirectory: runDir, log: log)
         if resume { try trainer.resume() }
+        for rule in config.oversample {
+            let matched = splits.train.samples.filter { $0.groups[rule.key] == rule.value }.count
+            log("oversampling \(rule): \(matched) of \(splits.train.samples.count) training photos match")
+        }
         log("model: \(architecture), \(trainer.network.parameterCount) parameters, "
             + String(format: "%.3f", Double(trainer.network.forwardFlops) / 1e9) + " GFLOP per face")
 
