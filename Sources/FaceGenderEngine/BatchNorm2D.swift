@@ -35,6 +35,17 @@ public final class BatchNorm2D: Layer {
          NamedTensor(name: name + ".running_var", tensor: runningVariance)]
     }
 
+    /// Inference BatchNorm as a per-channel affine map (for a convolution to apply on its way out).
+    public func inferenceEpilogue(relu: Bool) -> ConvEpilogue {
+        var scale = [Float](repeating: 0, count: channels), shift = scale
+        for c in 0..<channels {
+            let inv = 1 / (runningVariance[c] + epsilon).squareRoot()
+            scale[c] = gamma.value[c] * inv
+            shift[c] = beta.value[c] - runningMean[c] * scale[c]
+        }
+        return ConvEpilogue(scale: scale, shift: shift, relu: relu)
+    }
+
     public func forward(_ x: Tensor, mode: Mode) -> Tensor {
         precondition(x.shape.count == 4 && x.shape[1] == channels, "BatchNorm2D expects [N, \(channels), H, W], got \(x.shape)")
         lastMode = mode

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// 2-D convolution, NCHW, square kernel, as im2col + SGEMM.
 ///
 /// Images are processed in groups that share one column matrix, so the GEMM is wide even where the
@@ -23,6 +27,16 @@ public final class Conv2D: Layer {
     /// Largest column matrix per worker (floats), which bounds how many images share one GEMM.
     public var columnBudget = 4 << 20
 
+    /// 3x3 stride-1 'same' convolutions with enough input channels run by Winograd F(4x4, 3x3): the forward
+    /// pass and the data gradient (as the transposed convolution); the weight gradient stays im2col + GEMM.
+    /// A first layer's three channels would make Winograd's GEMMs too thin, so it keeps im2col.
+    private let winograd: Winograd3x3?, winogradTransposed: Winograd3x3?
+    /// False forces im2col everywhere (for tests and side-by-side benchmarks).
+    public var allowsWinograd = true
+    /// The weights `winograd` was last set up with, so inference reuses the transform while they stay the same.
+    private let winogradWeights = Tensor(shape: [0])
+    public var usesWinograd: Bool { winograd != nil && allowsWinograd }
+
     public init(name: String, inChannels: Int, outChannels: Int, kernel: Int, stride: Int = 1,
                 padding: Int = 0, bias: Bool = false, parallelism: Parallelism, rng: inout RandomGenerator) {
         self.inChannels = inChannels; self.outChannels = outChannels
@@ -36,6 +50,9 @@ public final class Conv2D: Layer {
         self.bias = bias ? Parameter(name: name + ".bias", value: Tensor(shape: [outChannels]), decays: false) : nil
         func scratch() -> [Tensor] { (0..<parallelism.workers).map { _ in Tensor(shape: [0]) } }
         columns = scratch(); products = scratch(); weightGradParts = scratch(); biasGradParts = scratch()
+        let winogradShape = kernel == 3 && stride == 1 && padding == 1 && inChannels >= 8
+        winograd = winogradShape ? Winograd3x3(inChannels: inChannels, outChannels: outChannels, parallelism: parallelism) : nil
+        winogradTransposed = winogradShape ? Winograd3x3(inChannels: outChannels, outChannels: inChannels, parallelism: parallelism) : nil
     }
 
     public var parameters: [Parameter] { [weight] + (bias.map { [$0] } ?? []) }
@@ -77,10 +94,35 @@ public final class Conv2D: Layer {
         }
     }
 
-    public func forward(_ x: Tensor, mode: Mode) -> Tensor {
+    public func forward(_ x: Tensor, mode: Mode) -> Tensor { forward(x, mode: mode, then: .identity) }
+
+    /// The convolution followed by `epilogue` (inference fuses a following BatchNorm and ReLU into it).
+    public func forward(_ x: Tensor, mode: Mode, then epilogue: ConvEpilogue) -> Tensor {
         input = x
         let g = geometry(x), n = x.shape[0]
         output.resize([n, outChannels, g.outHeight, g.outWidth])
+        if let winograd, allowsWinograd {
+            prepareWinograd(winograd)
+            winograd.run(x.data, output.data, images: n, height: g.height, width: g.width, epilogue: epilogue.afterBias(bias?.value))
+            return output
+        }
+        forwardByColumns(x, g, n)
+        if !epilogue.isIdentity {
+            parallelism.forEachChunk(n) { _, images in epilogue.apply(output.data, images: images, channels: outChannels, plane: g.outPixels) }
+        }
+        return output
+    }
+
+    /// Transforms the weights unless they are the ones already transformed (steady inference).
+    private func prepareWinograd(_ winograd: Winograd3x3) {
+        let w = weight.value
+        if winogradWeights.count == w.count && memcmp(winogradWeights.data, w.data, w.count * MemoryLayout<Float>.size) == 0 { return }
+        winogradWeights.resize(w.shape)
+        winogradWeights.data.update(from: w.data, count: w.count)
+        winograd.setWeights(w.data)
+    }
+
+    private func forwardByColumns(_ x: Tensor, _ g: ConvGeometry, _ n: Int) {
         if n >= parallelism.workers || parallelism.workers == 1 {
             parallelism.forEachChunk(n) { w, images in
                 for start in groups(images, g) {
@@ -95,7 +137,6 @@ public final class Conv2D: Layer {
                 multiplyByColumns(columns[0], image: i, g)
             }
         }
-        return output
     }
 
     /// Y = W * col for one image, the output pixels split across workers (plus bias).
@@ -140,7 +181,9 @@ public final class Conv2D: Layer {
     public func backward(_ dy: Tensor) -> Tensor {
         guard let x = input else { preconditionFailure("Conv2D.backward before forward") }
         let g = geometry(x), n = x.shape[0]
-        if propagatesGradient { gradInput.resize(x.shape); gradInput.zero() }
+        let dataByWinograd = propagatesGradient && allowsWinograd && winogradTransposed != nil
+        if propagatesGradient { gradInput.resize(x.shape) }
+        if propagatesGradient && !dataByWinograd { gradInput.zero() }
         let workers = min(parallelism.workers, n)
         for w in 0..<workers {
             weightGradParts[w].resize(weight.value.shape); weightGradParts[w].zero()
@@ -148,8 +191,12 @@ public final class Conv2D: Layer {
         }
         parallelism.forEachChunk(n) { w, images in
             for start in groups(images, g) {
-                backwardGroup(x, dy, start, groupEnd(start, images, g), g, w)
+                backwardGroup(x, dy, start, groupEnd(start, images, g), g, w, columnsGiveDataGradient: !dataByWinograd)
             }
+        }
+        if dataByWinograd, let winogradTransposed {
+            winogradTransposed.setWeights(weight.value.data, flipped: true)
+            winogradTransposed.run(dy.data, gradInput.data, images: n, height: g.height, width: g.width, epilogue: .identity)
         }
         for w in 0..<workers {
             accumulate(weight.gradient, weightGradParts[w])
@@ -158,7 +205,8 @@ public final class Conv2D: Layer {
         return gradInput
     }
 
-    private func backwardGroup(_ x: Tensor, _ dy: Tensor, _ start: Int, _ end: Int, _ g: ConvGeometry, _ w: Int) {
+    private func backwardGroup(_ x: Tensor, _ dy: Tensor, _ start: Int, _ end: Int, _ g: ConvGeometry, _ w: Int,
+                               columnsGiveDataGradient: Bool) {
         let pixels = g.outPixels, count = end - start, ld = count * pixels
         let col = columns[w], gathered = products[w], dW = weightGradParts[w], dB = biasGradParts[w]
         // dY of the group as one [OC, G*P] matrix: one image's dY already is; several are gathered.
@@ -185,7 +233,7 @@ public final class Conv2D: Layer {
                 dB[oc] += s
             }
         }
-        guard propagatesGradient else { return }
+        guard propagatesGradient && columnsGiveDataGradient else { return }
         // dcol = W^T * dY overwrites the column matrix, then folds back per image.
         matmul(transposeA: true, transposeB: false, m: g.patchSize, n: ld, k: outChannels,
                a: weight.value.data, lda: g.patchSize, b: dYGroup, ldb: ld, beta: 0, c: col.data, ldc: ld)

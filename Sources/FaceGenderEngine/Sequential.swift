@@ -1,15 +1,39 @@
 /// Layers applied in order; backward runs them in reverse.
+///
+/// Inference fuses Conv2D → BatchNorm2D (→ ReLU) into the convolution's epilogue. The skipped layers then
+/// hold nothing for backward, so a backward after a fused forward first reruns the forward unfused.
 public final class Sequential: Layer {
     public let layers: [Layer]
+    private var fusedInput: Tensor?
     public init(_ layers: [Layer]) { self.layers = layers }
 
     public func forward(_ x: Tensor, mode: Mode) -> Tensor {
-        var h = x
-        for layer in layers { h = layer.forward(h, mode: mode) }
+        fusedInput = mode == .inference ? x : nil
+        var h = x, i = 0
+        while i < layers.count {
+            if mode == .inference, let conv = layers[i] as? Conv2D, i + 1 < layers.count, let bn = layers[i + 1] as? BatchNorm2D {
+                let relu = i + 2 < layers.count && layers[i + 2] is ReLU
+                h = conv.forward(h, mode: mode, then: bn.inferenceEpilogue(relu: relu))
+                i += relu ? 3 : 2
+            } else {
+                h = layers[i].forward(h, mode: mode)
+                i += 1
+            }
+        }
         return h
     }
 
+    /// The plain layer-by-layer forward, which leaves every layer ready for backward.
+    private func forwardUnfused(_ x: Tensor, mode: Mode) {
+        var h = x
+        for layer in layers { h = layer.forward(h, mode: mode) }
+    }
+
     public func backward(_ dy: Tensor) -> Tensor {
+        if let x = fusedInput {
+            forwardUnfused(x, mode: .inference)
+            fusedInput = nil
+        }
         var g = dy
         for layer in layers.reversed() { g = layer.backward(g) }
         return g

@@ -55,3 +55,22 @@ func randomTensor(_ shape: [Int], seed: UInt64, scale: Float = 1) -> Tensor {
     for i in 0..<t.count { t[i] = rng.normal() * scale }
     return t
 }
+
+/// Direct 7-loop convolution: the definition.
+func naiveConvolution(_ x: Tensor, _ w: Tensor, stride: Int, padding: Int) -> [Float] {
+    let (n, c, h, wd) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+    let (oc, k) = (w.shape[0], w.shape[2])
+    let oh = (h + 2 * padding - k) / stride + 1, ow = (wd + 2 * padding - k) / stride + 1
+    var out = [Float](repeating: 0, count: n * oc * oh * ow)
+    for i in 0..<n { for o in 0..<oc { for y in 0..<oh { for xo in 0..<ow {
+        var s: Float = 0
+        for ci in 0..<c { for kh in 0..<k { for kw in 0..<k {
+            let iy = y * stride - padding + kh, ix = xo * stride - padding + kw
+            if iy >= 0 && iy < h && ix >= 0 && ix < wd {
+                s += x[((i * c + ci) * h + iy) * wd + ix] * w[((o * c + ci) * k + kh) * k + kw]
+            }
+        } } }
+        out[((i * oc + o) * oh + y) * ow + xo] = s
+    } } } }
+    return out
+}

@@ -16,25 +16,6 @@ import Testing
         for i in 0..<fast.count { #expect(abs(fast[i] - slow[i]) < 1e-4) }
     }
 
-    /// Direct 7-loop convolution: the definition.
-    func naiveConvolution(_ x: Tensor, _ w: Tensor, stride: Int, padding: Int) -> [Float] {
-        let (n, c, h, wd) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
-        let (oc, k) = (w.shape[0], w.shape[2])
-        let oh = (h + 2 * padding - k) / stride + 1, ow = (wd + 2 * padding - k) / stride + 1
-        var out = [Float](repeating: 0, count: n * oc * oh * ow)
-        for i in 0..<n { for o in 0..<oc { for y in 0..<oh { for xo in 0..<ow {
-            var s: Float = 0
-            for ci in 0..<c { for kh in 0..<k { for kw in 0..<k {
-                let iy = y * stride - padding + kh, ix = xo * stride - padding + kw
-                if iy >= 0 && iy < h && ix >= 0 && ix < wd {
-                    s += x[((i * c + ci) * h + iy) * wd + ix] * w[((o * c + ci) * k + kh) * k + kw]
-                }
-            } } }
-            out[((i * oc + o) * oh + y) * ow + xo] = s
-        } } } }
-        return out
-    }
-
     @Test(arguments: [(3, 1, 1), (3, 2, 1), (1, 1, 0), (1, 2, 0), (5, 2, 2), (7, 2, 3)])
     func conv2DMatchesDefinition(kernel: Int, stride: Int, padding: Int) {
         var rng = RandomGenerator(seed: 4)

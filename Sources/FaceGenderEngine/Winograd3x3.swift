@@ -1,0 +1,193 @@
+/// A 3x3, stride-1, padding-1 convolution by Winograd's minimal filtering F(4x4, 3x3) (Lavin & Gray 2016):
+/// each 4x4 block of output pixels (a tile) comes from a 6x6 input patch with 36 multiplications per
+/// channel pair instead of 144. The products become 36 independent GEMMs, one per position ξ of the 6x6
+/// transformed tile:  M[ξ] (OC x T) = U[ξ] (OC x C) * V[ξ] (C x T)
+/// with U = G g Gᵀ (weights), V = Bᵀ d B (input patches), and each output tile Aᵀ M A.
+///
+/// Tiles of all images are numbered in one sequence and dealt out to workers in blocks, so a batch of
+/// one image is shared by the cores as well as a batch of 64 is.
+public final class Winograd3x3 {
+    public let inChannels: Int, outChannels: Int
+    private let parallelism: Parallelism
+    /// U: [36, OC, C], transformed weights.
+    private let transformedWeights = Tensor(shape: [0])
+    /// Per-worker V [36, C, B] and M [36, OC, B].
+    private let inputTiles: [Tensor], productTiles: [Tensor]
+    /// Tiles per block: keeps a block's V and M near 4 MB per worker (cache-sized), and GEMMs wide enough.
+    let blockTiles: Int
+
+    public init(inChannels: Int, outChannels: Int, parallelism: Parallelism) {
+        self.inChannels = inChannels; self.outChannels = outChannels
+        self.parallelism = parallelism
+        blockTiles = max(32, min(512, (1 << 20) / (36 * (inChannels + outChannels))))
+        inputTiles = (0..<parallelism.workers).map { _ in Tensor(shape: [0]) }
+        productTiles = (0..<parallelism.workers).map { _ in Tensor(shape: [0]) }
+    }
+
+    /// Transforms the weights, given as [OC, C, 3, 3]; with `flipped`, as the weights of the transposed
+    /// convolution instead (input and output channels swapped, kernel rotated 180°), which maps dL/dy to
+    /// dL/dx. Call before `run` whenever the weights changed.
+    public func setWeights(_ w: UnsafePointer<Float>, flipped: Bool = false) {
+        let oc = outChannels, c = inChannels
+        transformedWeights.resize([36, oc, c])
+        let u = transformedWeights.data, plane = oc * c
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: 9 + 18 + 6) { scratch in
+            let g = scratch.baseAddress!, t = g + 9, row = t + 18
+            for o in 0..<oc {
+                for i in 0..<c {
+                    // Source kernel: w[o][i] normally; w[i][o] rotated 180° for the transposed convolution.
+                    let src = flipped ? w + (i * oc + o) * 9 : w + (o * c + i) * 9
+                    for k in 0..<9 { g[k] = flipped ? src[8 - k] : src[k] }
+                    // t = G g (6x3), then u = t Gᵀ (6x6).
+                    for col in 0..<3 { Self.filterTransform(g + col, 3, t + col, 3) }
+                    for r in 0..<6 {
+                        Self.filterTransform(t + r * 3, 1, row, 1)
+                        for k in 0..<6 { u[(r * 6 + k) * plane + o * c + i] = row[k] }
+                    }
+                }
+            }
+        }
+    }
+
+    /// out = G in: six values from three.
+    @inline(__always)
+    private static func filterTransform(_ i: UnsafePointer<Float>, _ si: Int, _ o: UnsafeMutablePointer<Float>, _ so: Int) {
+        let g0 = i[0], g1 = i[si], g2 = i[2 * si]
+        o[0] = g0 / 4
+        o[so] = -(g0 + g1 + g2) / 6
+        o[2 * so] = -(g0 - g1 + g2) / 6
+        o[3 * so] = g0 / 24 + g1 / 12 + g2 / 6
+        o[4 * so] = g0 / 24 - g1 / 12 + g2 / 6
+        o[5 * so] = g2
+    }
+
+    /// y = conv(x) for `n` images of [C, height, width] into [OC, height, width] each, then per output
+    /// channel `y * scale + shift` (bias or an inference BatchNorm) and optionally ReLU.
+    public func run(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, images n: Int, height: Int, width: Int,
+                    epilogue: ConvEpilogue) {
+        let geometry = TileGeometry(height: height, width: width)
+        let total = n * geometry.tilesPerImage
+        parallelism.forEachChunk((total + 7) / 8) { w, chunk in
+            // Chunks of 8 tiles, so a worker's range is not cut into slivers.
+            let tiles = (chunk.lowerBound * 8)..<min(total, chunk.upperBound * 8)
+            var start = tiles.lowerBound
+            while start < tiles.upperBound {
+                let end = min(tiles.upperBound, start + blockTiles)
+                runBlock(x, y, start..<end, geometry, epilogue, inputTiles[w], productTiles[w])
+                start = end
+            }
+        }
+    }
+
+    struct TileGeometry {
+        let height: Int, width: Int, tilesDown: Int, tilesAcross: Int
+        init(height: Int, width: Int) {
+            self.height = height; self.width = width
+            tilesDown = (height + 3) / 4; tilesAcross = (width + 3) / 4
+        }
+        var tilesPerImage: Int { tilesDown * tilesAcross }
+        /// (image, first output row, first output column) of global tile `t`.
+        func locate(_ t: Int) -> (image: Int, row: Int, column: Int) {
+            let image = t / tilesPerImage, r = t % tilesPerImage
+            return (image, (r / tilesAcross) * 4, (r % tilesAcross) * 4)
+        }
+    }
+
+    private func runBlock(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ tiles: Range<Int>, _ geo: TileGeometry,
+                          _ epilogue: ConvEpilogue, _ vTensor: Tensor, _ mTensor: Tensor) {
+        let c = inChannels, oc = outChannels, b = tiles.count
+        vTensor.resize([36, c, b]); mTensor.resize([36, oc, b])
+        transformInput(x, tiles, geo, vTensor.data)
+        for xi in 0..<36 {
+            matmul(transposeA: false, transposeB: false, m: oc, n: b, k: c,
+                   a: transformedWeights.data + xi * oc * c, lda: c, b: vTensor.data + xi * c * b, ldb: b,
+                   beta: 0, c: mTensor.data + xi * oc * b, ldc: b)
+        }
+        transformOutput(mTensor.data, y, tiles, geo, epilogue)
+    }
+
+    /// V[ξ][ch][j] = (Bᵀ d B)[ξ] for the 6x6 patch d of tile `tiles.lowerBound + j`, channel ch (zero padded).
+    private func transformInput(_ x: UnsafePointer<Float>, _ tiles: Range<Int>, _ geo: TileGeometry, _ v: UnsafeMutablePointer<Float>) {
+        let c = inChannels, b = tiles.count, h = geo.height, w = geo.width, plane = h * w
+        let xiStride = c * b
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: 72) { scratch in
+            let d = scratch.baseAddress!, t = d + 36
+            for (j, tile) in tiles.enumerated() {
+                let (image, row0, col0) = geo.locate(tile)
+                let top = row0 - 1, left = col0 - 1
+                let interior = top >= 0 && left >= 0 && top + 6 <= h && left + 6 <= w
+                for ch in 0..<c {
+                    let src = x + (image * c + ch) * plane
+                    if interior {
+                        for r in 0..<6 { let p = src + (top + r) * w + left; for k in 0..<6 { d[r * 6 + k] = p[k] } }
+                    } else {
+                        for r in 0..<6 {
+                            let iy = top + r
+                            for k in 0..<6 {
+                                let ix = left + k
+                                d[r * 6 + k] = iy >= 0 && iy < h && ix >= 0 && ix < w ? src[iy * w + ix] : 0
+                            }
+                        }
+                    }
+                    // Rows: t = Bᵀ d, then columns: V = t B (the same combination along the other axis).
+                    for k in 0..<6 { Self.dataTransform(d + k, 6, t + k, 6) }
+                    for r in 0..<6 { Self.dataTransform(t + r * 6, 1, d + r * 6, 1) }
+                    let dst = v + ch * b + j
+                    for k in 0..<36 { dst[k * xiStride] = d[k] }
+                }
+            }
+        }
+    }
+
+    /// out = Bᵀ in for a 6-vector read and written with the given strides.
+    @inline(__always)
+    private static func dataTransform(_ i: UnsafePointer<Float>, _ si: Int, _ o: UnsafeMutablePointer<Float>, _ so: Int) {
+        let d0 = i[0], d1 = i[si], d2 = i[2 * si], d3 = i[3 * si], d4 = i[4 * si], d5 = i[5 * si]
+        o[0] = 4 * d0 - 5 * d2 + d4
+        o[so] = -4 * d1 - 4 * d2 + d3 + d4
+        o[2 * so] = 4 * d1 - 4 * d2 - d3 + d4
+        o[3 * so] = -2 * d1 - d2 + 2 * d3 + d4
+        o[4 * so] = 2 * d1 - d2 - 2 * d3 + d4
+        o[5 * so] = 4 * d1 - 5 * d3 + d5
+    }
+
+    /// out = Aᵀ in: four values from six.
+    @inline(__always)
+    private static func outputTransform(_ i: UnsafePointer<Float>, _ si: Int, _ o: UnsafeMutablePointer<Float>, _ so: Int) {
+        let m0 = i[0], m1 = i[si], m2 = i[2 * si], m3 = i[3 * si], m4 = i[4 * si], m5 = i[5 * si]
+        let a = m1 + m2, s = m1 - m2, a2 = m3 + m4, s2 = m3 - m4
+        o[0] = m0 + a + a2
+        o[so] = s + 2 * s2
+        o[2 * so] = a + 4 * a2
+        o[3 * so] = s + 8 * s2 + m5
+    }
+
+    /// Output tiles Aᵀ M A, through the epilogue, into the [N, OC, H, W] output (cut at the map's edge).
+    private func transformOutput(_ m: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ tiles: Range<Int>,
+                                 _ geo: TileGeometry, _ epilogue: ConvEpilogue) {
+        let oc = outChannels, b = tiles.count, h = geo.height, w = geo.width, plane = h * w
+        let xiStride = oc * b
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: 36 + 24 + 16) { scratch in
+            let tile = scratch.baseAddress!, t = tile + 36, out = t + 24
+            for (j, index) in tiles.enumerated() {
+                let (image, row0, col0) = geo.locate(index)
+                let rows = min(4, h - row0), cols = min(4, w - col0)
+                for o in 0..<oc {
+                    let src = m + o * b + j
+                    for k in 0..<36 { tile[k] = src[k * xiStride] }
+                    // Columns of each row first (6x6 -> 6x4), then rows (-> 4x4).
+                    for r in 0..<6 { Self.outputTransform(tile + r * 6, 1, t + r * 4, 1) }
+                    for k in 0..<4 { Self.outputTransform(t + k, 4, out + k, 4) }
+                    let scale = epilogue.scale?[o] ?? 1, shift = epilogue.shift?[o] ?? 0
+                    let dst = y + (image * oc + o) * plane + row0 * w + col0
+                    for r in 0..<rows {
+                        for k in 0..<cols {
+                            let value = out[r * 4 + k] * scale + shift
+                            dst[r * w + k] = epilogue.relu ? max(value, 0) : value
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,103 @@
+import FaceGenderEngine
+import Testing
+
+/// Winograd F(4x4, 3x3) against the definition, against im2col, in backward, and fused with BatchNorm + ReLU.
+@Suite struct WinogradTests {
+    func conv(_ c: Int, _ oc: Int, bias: Bool = false, workers: Int, seed: UInt64 = 11) -> Conv2D {
+        var rng = RandomGenerator(seed: seed)
+        let conv = Conv2D(name: "w", inChannels: c, outChannels: oc, kernel: 3, stride: 1, padding: 1, bias: bias,
+                          parallelism: Parallelism(workers: workers), rng: &rng)
+        if let b = conv.bias { for i in 0..<oc { b.value[i] = Float(i) * 0.1 - 0.3 } }
+        return conv
+    }
+
+    /// Map sizes cover whole tiles, cut tiles (odd sizes), maps smaller than one tile, and many tiles per block.
+    @Test(arguments: [(9, 8), (4, 4), (3, 5), (1, 1), (13, 13), (32, 32)])
+    func forwardMatchesDefinition(height: Int, width: Int) {
+        for workers in [1, 2] {
+            for bias in [false, true] {
+                let layer = conv(8, 5, bias: bias, workers: workers)
+                #expect(layer.usesWinograd)
+                for batch in [1, 3] {
+                    let x = randomTensor([batch, 8, height, width], seed: 5)
+                    var slow = naiveConvolution(x, layer.weight.value, stride: 1, padding: 1)
+                    if let b = layer.bias {
+                        let plane = height * width
+                        for i in slow.indices { slow[i] += b.value[(i / plane) % 5] }
+                    }
+                    let fast = layer.forward(x, mode: .inference).array
+                    #expect(fast.count == slow.count)
+                    let worst = zip(fast, slow).map { abs($0 - $1) }.max() ?? 0
+                    #expect(worst < 1e-4, "largest difference \(worst)")
+                }
+            }
+        }
+    }
+
+    @Test func forwardMatchesIm2colOnAWideLayer() {
+        let layer = conv(64, 48, bias: true, workers: 2)
+        let x = randomTensor([5, 64, 16, 16], seed: 6)
+        let winograd = layer.forward(x, mode: .training).array
+        layer.allowsWinograd = false
+        let columns = layer.forward(x, mode: .training).array
+        let worst = zip(winograd, columns).map { abs($0 - $1) }.max() ?? 0
+        #expect(worst < 5e-4, "largest difference \(worst)")
+    }
+
+    @Test func weightChangesReachTheCachedTransform() {
+        let layer = conv(8, 4, workers: 1)
+        let x = randomTensor([1, 8, 6, 6], seed: 7)
+        let before = layer.forward(x, mode: .inference).array
+        layer.weight.value[0] += 1
+        let after = layer.forward(x, mode: .inference).array
+        let expected = naiveConvolution(x, layer.weight.value, stride: 1, padding: 1)
+        #expect(before != after)
+        #expect(zip(after, expected).allSatisfy { abs($0 - $1) < 1e-4 })
+    }
+
+    @Test func gradientsMatchFiniteDifferences() {
+        for workers in [1, 2] {
+            let layer = conv(8, 6, bias: true, workers: workers)
+            #expect(layer.usesWinograd)
+            GradientCheck().check(layer, input: randomTensor([3, 8, 7, 6], seed: 2), mode: .training)
+        }
+    }
+
+    @Test func dataGradientMatchesIm2col() {
+        let layer = conv(16, 24, workers: 2)
+        let x = randomTensor([3, 16, 10, 9], seed: 3), dy = randomTensor([3, 24, 10, 9], seed: 4)
+        _ = layer.forward(x, mode: .training)
+        let winograd = layer.backward(dy).array
+        layer.allowsWinograd = false
+        _ = layer.forward(x, mode: .training)
+        let columns = layer.backward(dy).array
+        let worst = zip(winograd, columns).map { abs($0 - $1) }.max() ?? 0
+        #expect(worst < 5e-4, "largest difference \(worst)")
+    }
+
+    /// Inference folds Conv → BatchNorm → ReLU into the convolution; the result must equal the three layers run
+    /// one by one, for Winograd and im2col convolutions, and backward after a fused forward must still be right.
+    @Test(arguments: [3, 1])
+    func fusedInferenceEqualsLayerByLayer(kernel: Int) {
+        var rng = RandomGenerator(seed: 12)
+        let two = Parallelism(workers: 2)
+        let c = Conv2D(name: "c", inChannels: 8, outChannels: 6, kernel: kernel, stride: 1, padding: kernel / 2, bias: true,
+                       parallelism: two, rng: &rng)
+        let bn = BatchNorm2D(name: "bn", channels: 6, parallelism: two)
+        for i in 0..<6 {
+            bn.gamma.value[i] = 0.5 + Float(i) * 0.2; bn.beta.value[i] = Float(i) * 0.1 - 0.2
+            bn.runningMean[i] = Float(i) * 0.05; bn.runningVariance[i] = 0.5 + Float(i) * 0.3
+            c.bias!.value[i] = 0.1 * Float(i)
+        }
+        let relu = ReLU()
+        let x = randomTensor([2, 8, 7, 5], seed: 9)
+        let stepwise = relu.forward(bn.forward(c.forward(x, mode: .inference), mode: .inference), mode: .inference).array
+        let net = Sequential([c, bn, relu])
+        let fused = net.forward(x, mode: .inference).array
+        let worst = zip(fused, stepwise).map { abs($0 - $1) }.max() ?? 0
+        #expect(worst < 1e-5, "largest difference \(worst)")
+        let y = x.clone()
+        for i in 0..<y.count where abs(y[i]) < 0.05 { y[i] = 0.5 }
+        GradientCheck(epsilon: 1e-2, tolerance: 4e-2).check(Sequential([c, bn]), input: y, mode: .inference)
+    }
+}
