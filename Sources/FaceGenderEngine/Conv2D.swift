@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import Foundation
 
 /// 2-D convolution, NCHW, square kernel, as im2col + SGEMM.
 ///
@@ -36,6 +34,9 @@ public final class Conv2D: Layer {
     /// The weights `winograd` was last set up with, so inference reuses the transform while they stay the same.
     private let winogradWeights = Tensor(shape: [0])
     public var usesWinograd: Bool { winograd != nil && allowsWinograd }
+    /// Fewer 4x4 output tiles than this in a call (small maps at batch 1) make Winograd's 36 GEMMs too
+    /// narrow to beat one im2col GEMM, so such calls use im2col.
+    public var winogradMinimumTiles = Int(ProcessInfo.processInfo.environment["FG_WMIN"] ?? "64")!
 
     public init(name: String, inChannels: Int, outChannels: Int, kernel: Int, stride: Int = 1,
                 padding: Int = 0, bias: Bool = false, parallelism: Parallelism, rng: inout RandomGenerator) {
@@ -101,7 +102,7 @@ public final class Conv2D: Layer {
         input = x
         let g = geometry(x), n = x.shape[0]
         output.resize([n, outChannels, g.outHeight, g.outWidth])
-        if let winograd, allowsWinograd {
+        if let winograd, allowsWinograd, n * ((g.height + 3) / 4) * ((g.width + 3) / 4) >= winogradMinimumTiles {
             prepareWinograd(winograd)
             winograd.run(x.data, output.data, images: n, height: g.height, width: g.width, epilogue: epilogue.afterBias(bias?.value))
             return output
@@ -182,6 +183,7 @@ public final class Conv2D: Layer {
         guard let x = input else { preconditionFailure("Conv2D.backward before forward") }
         let g = geometry(x), n = x.shape[0]
         let dataByWinograd = propagatesGradient && allowsWinograd && winogradTransposed != nil
+            && n * ((g.height + 3) / 4) * ((g.width + 3) / 4) >= winogradMinimumTiles
         if propagatesGradient { gradInput.resize(x.shape) }
         if propagatesGradient && !dataByWinograd { gradInput.zero() }
         let workers = min(parallelism.workers, n)

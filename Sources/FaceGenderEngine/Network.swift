@@ -25,9 +25,14 @@ public final class Network {
     /// Reseeds every random layer from `seed` (the trainer passes one per step, for exact resumption).
     public func reseedRandomLayers(_ seed: UInt64) {
         var rng = RandomGenerator(seed: seed)
+        forEachLayer { ($0 as? Dropout)?.reseed(rng.next()) }
+    }
+
+    /// Calls `body` on every layer, depth first, nested ones included.
+    public func forEachLayer(_ body: (Layer) -> Void) {
         func visit(_ layer: Layer) {
+            body(layer)
             switch layer {
-            case let d as Dropout: d.reseed(rng.next())
             case let s as Sequential: s.layers.forEach(visit)
             case let r as Residual: visit(r.body); visit(r.shortcut)
             default: break

@@ -1,5 +1,6 @@
 // Engine benchmark: the same CNN trained and run by the Swift engine and by PyTorch, in one run, side by side.
-// Usage: swift run -c release bench-engine [--iterations N]   (see bench/README.md)
+// Usage: swift run -c release bench-engine [--iterations N] [--profile] [--im2col]   (see bench/README.md)
+// --im2col adds a column: the Swift engine with Winograd turned off (every convolution as im2col + GEMM).
 import FaceGenderEngine
 import Foundation
 
@@ -35,8 +36,9 @@ struct Measurement: Codable {
     var trainIPS: Double, inferIPS: Double, b1Milliseconds: Double, peakRSSMB: Double, rssGrowthMB: Double
 }
 
-func measureSwift() throws -> (Measurement, Int) {
+func measureSwift(winograd: Bool = true) throws -> (Measurement, Int) {
     let network = try Network(spec: referenceSpec, seed: 1, parallelism: Parallelism(workers: threads))
+    network.forEachLayer { ($0 as? Conv2D)?.allowsWinograd = winograd }
     var rng = RandomGenerator(seed: 2)
     let x = Tensor(shape: [64, 3, 64, 64])
     for i in 0..<x.count { x[i] = rng.normal() }
@@ -99,7 +101,7 @@ func profileLayers() throws {
         }
     }
     let sum = totals.reduce(0, +)
-    print("per-layer inference time, batch 64 (\(iterations) rounds):")
+    print("per-layer inference time, batch 64 (\(iterations) rounds; layers one by one, so without inference fusion):")
     for (k, layer) in network.root.layers.enumerated() {
         print(String(format: "  %2d %-12@ %7.2f ms  %4.1f%%", k, String(describing: type(of: layer)) as NSString,
                      1000 * totals[k] / Double(iterations), 100 * totals[k] / sum))
@@ -108,30 +110,34 @@ func profileLayers() throws {
 if arguments.contains("--profile") { try profileLayers() }
 
 let (swift, flops) = try measureSwift()
+let im2col = arguments.contains("--im2col") ? try measureSwift(winograd: false).0 : nil
 let torch = measureTorch()
 let gflop = Double(flops) / 1e9
-func row(_ name: String, _ s: Double, _ t: Double?, _ format: String, lowerIsBetter: Bool = false) {
-    let ratio = t.map { lowerIsBetter ? String(format: "%.2fx", s / $0) : String(format: "%.2fx", s / $0) } ?? "-"
+func row(_ name: String, _ s: Double, _ t: Double?, _ format: String, im2col i: Double? = nil) {
+    let ratio = t.map { String(format: "%.2fx", s / $0) } ?? "-"
+    let extra = im2col.map { _ in "   " + (i.map { String(format: format, $0) } ?? "-") } ?? ""
     print(name.padding(toLength: 34, withPad: " ", startingAt: 0), String(format: format, s).padding(toLength: 12, withPad: " ", startingAt: 0),
-          (t.map { String(format: format, $0) } ?? "-").padding(toLength: 12, withPad: " ", startingAt: 0), ratio)
+          (t.map { String(format: format, $0) } ?? "-").padding(toLength: 12, withPad: " ", startingAt: 0), ratio + extra)
 }
 print("reference CNN: 4 x [conv3x3-BN-ReLU-maxpool] 32-64-128-256, 3x64x64 -> 2; \(String(format: "%.3f", gflop)) GFLOP/image forward; \(threads) threads; \(iterations) iterations")
 print("metric".padding(toLength: 34, withPad: " ", startingAt: 0), "Swift".padding(toLength: 12, withPad: " ", startingAt: 0),
-      "PyTorch".padding(toLength: 12, withPad: " ", startingAt: 0), "Swift/PyTorch")
-row("training images/s (batch 64)", swift.trainIPS, torch?.trainIPS, "%.0f")
-row("inference images/s (batch 64)", swift.inferIPS, torch?.inferIPS, "%.0f")
-row("latency batch 1 (ms, median)", swift.b1Milliseconds, torch?.b1Milliseconds, "%.2f", lowerIsBetter: true)
-row("peak RSS (MB)", swift.peakRSSMB, torch?.peakRSSMB, "%.0f", lowerIsBetter: true)
+      "PyTorch".padding(toLength: 12, withPad: " ", startingAt: 0), "Swift/PyTorch" + (im2col == nil ? "" : "   Swift im2col only"))
+row("training images/s (batch 64)", swift.trainIPS, torch?.trainIPS, "%.0f", im2col: im2col?.trainIPS)
+row("inference images/s (batch 64)", swift.inferIPS, torch?.inferIPS, "%.0f", im2col: im2col?.inferIPS)
+row("latency batch 1 (ms, median)", swift.b1Milliseconds, torch?.b1Milliseconds, "%.2f", im2col: im2col?.b1Milliseconds)
+row("peak RSS (MB)", swift.peakRSSMB, torch?.peakRSSMB, "%.0f")
 row("RSS growth over timed training (MB)", swift.rssGrowthMB, torch?.rssGrowthMB, "%.1f")
 let trainGFLOPS = swift.trainIPS * gflop * 3, inferGFLOPS = swift.inferIPS * gflop
-row("training GFLOP/s (3x forward)", trainGFLOPS, torch.map { $0.trainIPS * gflop * 3 }, "%.1f")
-row("inference GFLOP/s", inferGFLOPS, torch.map { $0.inferIPS * gflop }, "%.1f")
-print(String(format: "share of %.0f GFLOP/s peak (%d cores): training %.0f%%, inference %.0f%%", peakPerCore * Double(threads), threads,
+row("training GFLOP/s (3x fwd, effective)", trainGFLOPS, torch.map { $0.trainIPS * gflop * 3 }, "%.1f")
+row("inference GFLOP/s (effective)", inferGFLOPS, torch.map { $0.inferIPS * gflop }, "%.1f")
+print(String(format: "effective = direct-convolution FLOPs / time (Winograd does fewer); share of %.0f GFLOP/s peak (%d cores): training %.0f%%, inference %.0f%%", peakPerCore * Double(threads), threads,
              100 * trainGFLOPS / (peakPerCore * Double(threads)), 100 * inferGFLOPS / (peakPerCore * Double(threads))))
 let summary: [String: Double] = [
     "swift_train_ips": swift.trainIPS, "torch_train_ips": torch?.trainIPS ?? -1,
     "swift_infer_ips": swift.inferIPS, "torch_infer_ips": torch?.inferIPS ?? -1,
     "swift_b1_ms": swift.b1Milliseconds, "torch_b1_ms": torch?.b1Milliseconds ?? -1,
+    "swift_im2col_train_ips": im2col?.trainIPS ?? -1, "swift_im2col_infer_ips": im2col?.inferIPS ?? -1,
+    "swift_im2col_b1_ms": im2col?.b1Milliseconds ?? -1,
     "swift_peak_rss_mb": swift.peakRSSMB, "torch_peak_rss_mb": torch?.peakRSSMB ?? -1, "swift_rss_growth_mb": swift.rssGrowthMB,
 ]
 let encoder = JSONEncoder()
