@@ -1,5 +1,5 @@
 // Engine benchmark: the same CNN trained and run by the Swift engine and by PyTorch, in one run, side by side.
-// Usage: swift run -c release bench-engine [--iterations N] [--profile] [--im2col]   (see bench/README.md)
+// Usage: swift run -c release bench-engine [--iterations N] [--profile] [--im2col] [--winograd-min-tiles N]   (see bench/README.md)
 // --im2col adds a column: the Swift engine with Winograd turned off (every convolution as im2col + GEMM).
 import FaceGenderEngine
 import Foundation
@@ -15,7 +15,8 @@ let referenceSpec: ModelSpec = {
 
 let arguments = CommandLine.arguments
 let iterations = arguments.firstIndex(of: "--iterations").flatMap { Int(arguments[$0 + 1]) } ?? 30
-let threads = 2
+let threads = arguments.firstIndex(of: "--threads").flatMap { Int(arguments[$0 + 1]) } ?? 2
+let minimumTiles = arguments.firstIndex(of: "--winograd-min-tiles").flatMap { Int(arguments[$0 + 1]) }
 let peakPerCore = 115.0  // GFLOP/s, measured FMA peak of this machine (DEVELOPERS.md)
 
 func residentMegabytes(_ field: String) -> Double {
@@ -38,7 +39,11 @@ struct Measurement: Codable {
 
 func measureSwift(winograd: Bool = true) throws -> (Measurement, Int) {
     let network = try Network(spec: referenceSpec, seed: 1, parallelism: Parallelism(workers: threads))
-    network.forEachLayer { ($0 as? Conv2D)?.allowsWinograd = winograd }
+    network.forEachLayer { layer in
+        guard let conv = layer as? Conv2D else { return }
+        conv.allowsWinograd = winograd
+        if let minimumTiles { conv.winogradMinimumTiles = minimumTiles }
+    }
     var rng = RandomGenerator(seed: 2)
     let x = Tensor(shape: [64, 3, 64, 64])
     for i in 0..<x.count { x[i] = rng.normal() }

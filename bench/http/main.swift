@@ -77,13 +77,20 @@ try """
 local f = io.open("\(photoPath)", "rb"); local body = f:read("*all"); f:close()
 wrk.method = "POST"; wrk.body = body; wrk.headers["Content-Type"] = "image/jpeg"
 """.write(toFile: lua, atomically: true, encoding: .utf8)
-_ = try run("/usr/bin/wrk", ["-t2", "-c32", "-d3s", "-s", lua, url])  // warm-up
+func requests(_ text: String) -> Int { Int(text.split(separator: "\n").first { $0.contains("requests in") }?.split(separator: " ").first ?? "0") ?? 0 }
+// Warm-up: 1,000 requests, so allocator arenas and connection buffers reach their working size before RSS is read.
+var warmup = 0
+while warmup < 1_000 { warmup += requests(try run("/usr/bin/wrk", ["-t2", "-c32", "-d5s", "-s", lua, url])) }
 let rssBefore = rssMB(server.processIdentifier)
 let report = try run("/usr/bin/wrk", ["-t2", "-c32", "-d\(duration)s", "--latency", "-s", lua, url])
-// Keep going to at least 10,000 requests for the RSS check.
-func requests(_ text: String) -> Int { Int(text.split(separator: "\n").first { $0.contains("requests in") }?.split(separator: " ").first ?? "0") ?? 0 }
+// Keep going to at least 10,000 requests for the RSS check; RSS is also read halfway, so a leak shows as
+// growth that goes on rather than a one-off step.
 var total = requests(report)
-while total < 10_000 { total += requests(try run("/usr/bin/wrk", ["-t2", "-c32", "-d10s", "-s", lua, url])) }
+var rssHalfway: Double?
+while total < 10_000 {
+    total += requests(try run("/usr/bin/wrk", ["-t2", "-c32", "-d10s", "-s", lua, url]))
+    if rssHalfway == nil && total >= 5_000 { rssHalfway = rssMB(server.processIdentifier) }
+}
 let rssAfter = rssMB(server.processIdentifier)
 
 func value(_ prefix: String) -> String? {
@@ -106,7 +113,8 @@ print("photo: 640x480 JPEG, \(jpeg.count) bytes, \(faces) face(s); model \(model
 print(String(format: "in-process predict: %.1f images/s (2 workers)", inProcessIPS))
 print(String(format: "HTTP: %.1f requests/s = %.0f%% of in-process; p50 %.1f ms, p99 %.1f ms; errors %d", rps, 100 * rps / inProcessIPS,
              milliseconds(value("50%")), milliseconds(value("99%")), errors))
-print(String(format: "server RSS %.1f MB before, %.1f MB after %d requests (%+.1f%%)", rssBefore, rssAfter, total, 100 * (rssAfter - rssBefore) / rssBefore))
+print(String(format: "server RSS %.1f MB after %d warm-up requests, %.1f MB halfway, %.1f MB after %d more requests (%+.1f%%)",
+             rssBefore, warmup, rssHalfway ?? rssAfter, rssAfter, total, 100 * (rssAfter - rssBefore) / rssBefore))
 let summary: [String: Double] = ["rps": rps, "p50_ms": milliseconds(value("50%")), "p99_ms": milliseconds(value("99%")),
                                  "errors": Double(errors), "in_process_ips": inProcessIPS, "rss_growth": (rssAfter - rssBefore) / rssBefore,
                                  "requests": Double(total)]
