@@ -109,10 +109,7 @@ public final class Conv2D: Layer {
             winograd.run(x.data, output.data, images: n, height: g.height, width: g.width, epilogue: epilogue.afterBias(bias?.value))
             return output
         }
-        forwardByColumns(x, g, n)
-        if !epilogue.isIdentity {
-            parallelism.forEachChunk(n) { _, images in epilogue.apply(output.data, images: images, channels: outChannels, plane: g.outPixels) }
-        }
+        forwardByColumns(x, g, n, epilogue.afterBias(bias?.value))
         return output
     }
 
@@ -125,11 +122,14 @@ public final class Conv2D: Layer {
         winograd.setWeights(w.data)
     }
 
-    private func forwardByColumns(_ x: Tensor, _ g: ConvGeometry, _ n: Int) {
+    /// im2col + GEMM, then the epilogue (bias included) while each block of output is still in cache.
+    private func forwardByColumns(_ x: Tensor, _ g: ConvGeometry, _ n: Int, _ epilogue: ConvEpilogue) {
         if n >= parallelism.workers || parallelism.workers == 1 {
             parallelism.forEachChunk(n) { w, images in
                 for start in groups(images, g) {
-                    forwardGroup(x, start, groupEnd(start, images, g), g, columns[w], products[w])
+                    let end = groupEnd(start, images, g)
+                    forwardGroup(x, start, end, g, columns[w], products[w])
+                    epilogue.apply(output.data, images: start..<end, channels: outChannels, plane: g.outPixels)
                 }
             }
         } else {
@@ -137,29 +137,25 @@ public final class Conv2D: Layer {
             // keeps every worker's GEMM as tall as the layer (BLAS kernels want whole row panels).
             for i in 0..<n {
                 unfold(x, i, i + 1, g, into: columns[0])
-                multiplyByColumns(columns[0], image: i, g)
+                multiplyByColumns(columns[0], image: i, g, epilogue)
             }
         }
     }
 
-    /// Y = W * col for one image, the output pixels split across workers (plus bias).
-    private func multiplyByColumns(_ col: Tensor, image i: Int, _ g: ConvGeometry) {
+    /// Y = W * col for one image, the output pixels split across workers, then the epilogue on each worker's pixels.
+    private func multiplyByColumns(_ col: Tensor, image i: Int, _ g: ConvGeometry, _ epilogue: ConvEpilogue) {
         let pixels = g.outPixels
         let out = output.data + i * outChannels * pixels
         parallelism.forEachChunk(pixels) { _, columns in
             matmul(transposeA: false, transposeB: false, m: outChannels, n: columns.count, k: g.patchSize,
                    a: weight.value.data, lda: g.patchSize, b: col.data + columns.lowerBound, ldb: pixels,
                    beta: 0, c: out + columns.lowerBound, ldc: pixels)
-            if let bias {
-                for oc in 0..<outChannels {
-                    let b = bias.value[oc], row = out + oc * pixels
-                    for p in columns { row[p] += b }
-                }
-            }
+            guard !epilogue.isIdentity else { return }
+            for oc in 0..<outChannels { epilogue.apply(out + oc * pixels + columns.lowerBound, count: columns.count, channel: oc) }
         }
     }
 
-    /// Y = W * col for images start..<end, written to their NCHW output (plus bias).
+    /// Y = W * col for images start..<end, written to their NCHW output (the caller adds bias and epilogue).
     private func forwardGroup(_ x: Tensor, _ start: Int, _ end: Int, _ g: ConvGeometry, _ col: Tensor, _ product: Tensor) {
         unfold(x, start, end, g, into: col)
         let pixels = g.outPixels, count = end - start, ld = count * pixels
@@ -169,14 +165,10 @@ public final class Conv2D: Layer {
         let target = single ? output.data + start * outChannels * pixels : product.data
         matmul(transposeA: false, transposeB: false, m: outChannels, n: ld, k: g.patchSize,
                a: weight.value.data, lda: g.patchSize, b: col.data, ldb: ld, beta: 0, c: target, ldc: ld)
+        guard !single else { return }
         for j in 0..<count {
             for oc in 0..<outChannels {
-                let dst = output.data + ((start + j) * outChannels + oc) * pixels
-                if !single { dst.update(from: product.data + oc * ld + j * pixels, count: pixels) }
-                if let bias {
-                    let b = bias.value[oc]
-                    for p in 0..<pixels { dst[p] += b }
-                }
+                (output.data + ((start + j) * outChannels + oc) * pixels).update(from: product.data + oc * ld + j * pixels, count: pixels)
             }
         }
     }

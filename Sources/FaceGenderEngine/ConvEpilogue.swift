@@ -25,15 +25,18 @@ public struct ConvEpilogue {
     public func apply(_ y: UnsafeMutablePointer<Float>, images: Range<Int>, channels: Int, plane: Int) {
         guard !isIdentity else { return }
         for i in images {
-            for c in 0..<channels {
-                let p = y + (i * channels + c) * plane
-                let s = scale?[c] ?? 1, t = shift?[c] ?? 0
-                if relu {
-                    for j in 0..<plane { p[j] = max(p[j] * s + t, 0) }
-                } else {
-                    for j in 0..<plane { p[j] = p[j] * s + t }
-                }
-            }
+            for c in 0..<channels { apply(y + (i * channels + c) * plane, count: plane, channel: c) }
+        }
+    }
+
+    /// Applies channel `c`'s epilogue in place to `count` values.
+    @inline(__always)
+    public func apply(_ p: UnsafeMutablePointer<Float>, count: Int, channel c: Int) {
+        let s = scale?[c] ?? 1, t = shift?[c] ?? 0
+        if relu {
+            for j in 0..<count { p[j] = max(p[j] * s + t, 0) }
+        } else {
+            for j in 0..<count { p[j] = p[j] * s + t }
         }
     }
 }

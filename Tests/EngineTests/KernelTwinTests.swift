@@ -34,6 +34,24 @@ import Testing
         }
     }
 
+    /// Batch 1 with two workers sharing the GEMM by pixels, with bias and the fused BatchNorm + ReLU epilogue
+    /// applied by each worker to its own pixels.
+    @Test func conv2DBatchOneSharedGEMMWithEpilogueMatchesDefinition() {
+        var rng = RandomGenerator(seed: 21)
+        let conv = Conv2D(name: "c", inChannels: 16, outChannels: 8, kernel: 3, stride: 2, padding: 1, bias: true,
+                          parallelism: Parallelism(workers: 2), rng: &rng)
+        for i in 0..<8 { conv.bias!.value[i] = Float(i) * 0.1 - 0.4 }
+        let x = randomTensor([1, 16, 64, 64], seed: 22)
+        let plane = 32 * 32
+        let plain = naiveConvolution(x, conv.weight.value, stride: 2, padding: 1).enumerated().map { $1 + conv.bias!.value[$0 / plane] }
+        let fast = conv.forward(x, mode: .inference).array
+        #expect(zip(fast, plain).allSatisfy { abs($0 - $1) < 1e-4 })
+        let epilogue = ConvEpilogue(scale: (0..<8).map { 0.5 + Float($0) * 0.1 }, shift: (0..<8).map { Float($0) * 0.05 - 0.2 }, relu: true)
+        let fused = conv.forward(x, mode: .inference, then: epilogue).array
+        let expected = plain.enumerated().map { max($1 * epilogue.scale![$0 / plane] + epilogue.shift![$0 / plane], 0) }
+        #expect(zip(fused, expected).allSatisfy { abs($0 - $1) < 1e-4 })
+    }
+
     /// Large enough that the two-worker paths really split the work.
     @Test func parallelElementwiseLayersMatchSerial() {
         let x = randomTensor([4, 16, 64, 64], seed: 8)
