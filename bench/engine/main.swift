@@ -63,7 +63,9 @@ func measureSwift(winograd: Bool = true) throws -> (Measurement, Int) {
     let infer = seconds { for _ in 0..<iterations { _ = network.forward(x, mode: .inference) } }
     let one = Tensor(shape: [1, 3, 64, 64])
     for i in 0..<one.count { one[i] = rng.normal() }
-    for _ in 0..<20 { _ = network.forward(one, mode: .inference) }
+    // 200 warm-up runs (PyTorch gets the same): with 20, the first batch-1 median after the batch-64 phase was
+    // sometimes doubled (~3 ms), a warm-up artefact of the thread pool, not of the network.
+    for _ in 0..<200 { _ = network.forward(one, mode: .inference) }
     var latencies: [Double] = []
     for _ in 0..<300 { latencies.append(seconds { _ = network.forward(one, mode: .inference) }) }
     latencies.sort()

@@ -62,7 +62,7 @@ with torch.inference_mode():
         model(x)
     infer_ips = 64 * args.iterations / (time.perf_counter() - t)
     one = torch.randn(1, 3, 64, 64).to(memory_format=torch.channels_last)
-    for _ in range(20):
+    for _ in range(200):
         model(one)
     lat = []
     for _ in range(300):
