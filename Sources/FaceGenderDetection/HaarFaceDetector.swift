@@ -35,53 +35,13 @@ public struct HaarFaceDetector: FaceDetector {
     }
 
     public func detect(in image: RGBImage) -> [FaceBox] {
-        guard image.width > 0, image.height > 0 else { return [] }
-        // 1. Gray, shrunk to the scan size.
-        var gray = GrayImage(image)
-        let shrink = max(1, Double(max(image.width, image.height)) / Double(options.maxScanSide))
-        if shrink > 1 {
-            gray = gray.resized(width: max(1, Int(Double(gray.width) / shrink)), height: max(1, Int(Double(gray.height) / shrink)))
-        }
-        // 2. Border so that frame-filling faces fit.
-        let padX = Int(options.borderPadding * Double(gray.width)), padY = Int(options.borderPadding * Double(gray.height))
-        let padded = gray.padded(x: padX, y: padY)
-        // 3. Raw hits over the pyramid, in padded coordinates. Only windows centred inside the photo
-        //    are scanned: the border is there for faces that overflow the frame, not to be searched itself.
-        var levels: [Double] = []
-        var scale = 1.0
-        let minSide = Double(options.minFaceSize) / shrink
-        while Int(Double(padded.width) / scale) > cascade.windowWidth, Int(Double(padded.height) / scale) > cascade.windowHeight {
-            if Double(cascade.windowWidth) * scale >= minSide { levels.append(scale) }
-            scale *= options.scaleFactor
-        }
-        let inside = (x: Double(padX), y: Double(padY), width: Double(gray.width), height: Double(gray.height))
-        var perLevel = [[HitRect]](repeating: [], count: levels.count)
-        perLevel.withUnsafeMutableBufferPointer { out in
-            let out = out
-            // Levels are independent; with several threads they are dealt out round-robin (large ones first).
-            let threads = max(1, min(options.threads, levels.count))
-            DispatchQueue.concurrentPerform(iterations: threads) { t in
-                var k = t
-                while k < levels.count {
-                    let s = levels[k]
-                    let level = s == 1 ? padded : padded.resized(width: Int(Double(padded.width) / s), height: Int(Double(padded.height) / s))
-                    out[k] = scan(level, scale: s, centresIn: inside)
-                    k += threads
-                }
-            }
-        }
-        let hits = perLevel.flatMap { $0 }
-        // 4. Group, then map back to the photo's coordinates.
-        return RectangleGrouping.group(hits, minNeighbors: options.minNeighbors).map { g in
-            FaceBox(x: (g.x - Double(padX)) * shrink, y: (g.y - Double(padY)) * shrink,
-                    width: g.width * shrink, height: g.height * shrink,
-                    score: 1 - exp(-Double(g.neighbors) / 8))
-        }.sorted { $0.area > $1.area }
+        PyramidScan(options: options, windowWidth: cascade.windowWidth, windowHeight: cascade.windowHeight)
+            .detect(in: image) { level, scale, region in scan(level, scale: scale, centresIn: region) }
     }
 
     /// Slides the cascade window over one pyramid level, over windows whose centre lies in `region`
     /// (padded-image coordinates).
-    private func scan(_ level: GrayImage, scale: Double, centresIn region: (x: Double, y: Double, width: Double, height: Double)) -> [HitRect] {
+    private func scan(_ level: GrayImage, scale: Double, centresIn region: ScanRegion) -> [HitRect] {
         let integral = IntegralImage(level)
         let stride = integral.stride
         let ww = cascade.windowWidth, wh = cascade.windowHeight

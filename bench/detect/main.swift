@@ -1,5 +1,5 @@
 // Detection benchmark: share of ../shared's aligned photos where a face is found, and time per 640x480 photo.
-// Usage: swift run -c release bench-detect [--shared PATH] [--limit N]   (see bench/README.md)
+// Usage: swift run -c release bench-detect [--shared PATH] [--limit N] [--lbp]   (see bench/README.md)
 import Dispatch
 import FaceGenderDetection
 import FaceGenderImaging
@@ -13,7 +13,13 @@ var baseOptions = HaarDetectorOptions()
 if let f = option("--scale-factor").flatMap(Double.init) { baseOptions.scaleFactor = f }
 if let m = option("--max-scan-side").flatMap(Int.init) { baseOptions.maxScanSide = m }
 if let m = option("--min-face-size").flatMap(Int.init) { baseOptions.minFaceSize = m }
-let detector = HaarFaceDetector(cascade: try HaarCascade.load(path: nil), options: baseOptions)
+// --lbp [PATH]: measure the LBP cascade detector instead (opencv-data's lbpcascade_frontalface_improved.xml).
+let useLBP = arguments.contains("--lbp")
+func makeDetector(_ options: HaarDetectorOptions) throws -> FaceDetector {
+    useLBP ? LBPFaceDetector(cascade: try LBPCascade.load(path: nil), options: options)
+        : HaarFaceDetector(cascade: try HaarCascade.load(path: nil), options: options)
+}
+let detector = try makeDetector(baseOptions)
 let decoder = ImageDecoder()
 
 // 1. Detection rate over every split of the aligned set.
@@ -63,7 +69,7 @@ func scene(noise: Int) -> RGBImage {
 func time(_ image: RGBImage, threads: Int) -> (median: Double, faces: Int) {
     var options = baseOptions
     options.threads = threads
-    let d = HaarFaceDetector(cascade: detector.cascade, options: options)
+    let d = try! makeDetector(options)
     var times: [Double] = []
     var faces = 0
     for _ in 0..<30 {
