@@ -66,10 +66,10 @@ func scene(noise: Int) -> RGBImage {
     return scene
 }
 
-func time(_ image: RGBImage, threads: Int) -> (median: Double, faces: Int) {
+func time(_ image: RGBImage, threads: Int) throws -> (median: Double, faces: Int) {
     var options = baseOptions
     options.threads = threads
-    let d = try! makeDetector(options)
+    let d = try makeDetector(options)
     var times: [Double] = []
     var faces = 0
     for _ in 0..<30 {
@@ -87,7 +87,7 @@ print(String(format: "aligned photos with a face found: %d / %d = %.2f%%", found
 var results: [String: Double] = ["detection_rate": rate, "photos": Double(total)]
 for (name, image, expected) in [("group", scene(noise: 6), 2), ("group-noisy", scene(noise: 20), 2), ("selfie", selfie, 1)] {
     for threads in [1, 2] {
-        let (ms, faces) = time(image, threads: threads)
+        let (ms, faces) = try time(image, threads: threads)
         print(String(format: "640x480 %@ (%d of %d faces found), %d thread%@: median %.1f ms", name, faces, expected, threads, threads == 1 ? "" : "s", ms))
         results["\(name)_ms_\(threads)t"] = (ms * 100).rounded() / 100
     }
