@@ -2,9 +2,10 @@
 import Glibc
 #endif
 
-/// 2-D convolution, NCHW, square kernel, as im2col + SGEMM.
+/// 2-D convolution, NCHW, square kernel, as im2col + SGEMM, or for 3x3 stride-1 'same' layers by Winograd
+/// F(4x4, 3x3) (`Winograd3x3`) where a call has enough output tiles.
 ///
-/// Images are processed in groups that share one column matrix, so the GEMM is wide even where the
+/// im2col: images are processed in groups that share one column matrix, so the GEMM is wide even where the
 /// feature maps are small (deep layers):
 /// forward:  Y (OC x G*P) = W (OC x C*K*K) * col (C*K*K x G*P), then scattered back to NCHW
 /// backward: dW += dY * col^T;  dcol = W^T * dY;  dx = col2im(dcol)
@@ -104,13 +105,18 @@ public final class Conv2D: Layer {
         input = x
         let g = geometry(x), n = x.shape[0]
         output.resize([n, outChannels, g.outHeight, g.outWidth])
-        if let winograd, allowsWinograd, n * ((g.height + 3) / 4) * ((g.width + 3) / 4) >= winogradMinimumTiles {
+        if let winograd, winogradApplies(images: n, g) {
             prepareWinograd(winograd)
             winograd.run(x.data, output.data, images: n, height: g.height, width: g.width, epilogue: epilogue.afterBias(bias?.value))
             return output
         }
         forwardByColumns(x, g, n, epilogue.afterBias(bias?.value))
         return output
+    }
+
+    /// Whether a call on `images` images of this geometry runs by Winograd.
+    private func winogradApplies(images n: Int, _ g: ConvGeometry) -> Bool {
+        usesWinograd && n * ((g.height + 3) / 4) * ((g.width + 3) / 4) >= winogradMinimumTiles
     }
 
     /// Transforms the weights unless they are the ones already transformed (steady inference).
@@ -176,8 +182,7 @@ public final class Conv2D: Layer {
     public func backward(_ dy: Tensor) -> Tensor {
         guard let x = input else { preconditionFailure("Conv2D.backward before forward") }
         let g = geometry(x), n = x.shape[0]
-        let dataByWinograd = propagatesGradient && allowsWinograd && winogradTransposed != nil
-            && n * ((g.height + 3) / 4) * ((g.width + 3) / 4) >= winogradMinimumTiles
+        let dataByWinograd = propagatesGradient && winogradApplies(images: n, g)
         if propagatesGradient { gradInput.resize(x.shape) }
         if propagatesGradient && !dataByWinograd { gradInput.zero() }
         let workers = min(parallelism.workers, n)
