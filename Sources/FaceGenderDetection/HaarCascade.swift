@@ -27,15 +27,8 @@ public struct HaarCascade: Sendable {
 
     /// Loads `path`, or the first Debian location that exists when `path` is nil.
     public static func load(path: String?) throws -> HaarCascade {
-        let candidates = path.map { [$0] } ?? debianPaths
-        guard let found = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) else {
-            throw DetectionError.cascadeNotFound(searched: candidates)
-        }
-        let text: String
-        do { text = try String(contentsOfFile: found, encoding: .utf8) } catch {
-            throw DetectionError.unreadableCascade(path: found, reason: error.localizedDescription)
-        }
-        return try HaarCascade(xml: text, path: found)
+        let file = try CascadeFile.read(path: path, defaults: debianPaths)
+        return try HaarCascade(xml: file.text, path: file.path)
     }
 
     public init(xml: String, path: String = "<memory>") throws {
@@ -129,6 +122,19 @@ extension HaarCascade {
             let r0 = corners(first), r1 = count > 1 ? corners(first + 1) : (0, 0, 0, 0, 0), r2 = count > 2 ? corners(first + 2) : (0, 0, 0, 0, 0)
             return CompiledNode(a0: r0.0, b0: r0.1, c0: r0.2, d0: r0.3, w0: r0.4, a1: r1.0, b1: r1.1, c1: r1.2, d1: r1.3, w1: r1.4,
                                 a2: r2.0, b2: r2.1, c2: r2.2, d2: r2.3, w2: r2.4, threshold: n.threshold, left: n.left, right: n.right)
+        }
+    }
+}
+
+/// Finds and reads a cascade XML file: `path`, or the first of `defaults` that exists.
+enum CascadeFile {
+    static func read(path: String?, defaults: [String]) throws -> (text: String, path: String) {
+        let candidates = path.map { [$0] } ?? defaults
+        guard let found = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) else {
+            throw DetectionError.cascadeNotFound(searched: candidates)
+        }
+        do { return (try String(contentsOfFile: found, encoding: .utf8), found) } catch {
+            throw DetectionError.unreadableCascade(path: found, reason: error.localizedDescription)
         }
     }
 }

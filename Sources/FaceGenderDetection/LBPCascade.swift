@@ -23,15 +23,8 @@ public struct LBPCascade: Sendable {
     ]
 
     public static func load(path: String?) throws -> LBPCascade {
-        let candidates = path.map { [$0] } ?? debianPaths
-        guard let found = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) else {
-            throw DetectionError.cascadeNotFound(searched: candidates)
-        }
-        let text: String
-        do { text = try String(contentsOfFile: found, encoding: .utf8) } catch {
-            throw DetectionError.unreadableCascade(path: found, reason: error.localizedDescription)
-        }
-        return try LBPCascade(xml: text, path: found)
+        let file = try CascadeFile.read(path: path, defaults: debianPaths)
+        return try LBPCascade(xml: file.text, path: file.path)
     }
 
     public init(xml: String, path: String = "<memory>") throws {

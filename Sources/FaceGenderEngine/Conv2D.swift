@@ -105,12 +105,13 @@ public final class Conv2D: Layer {
         input = x
         let g = geometry(x), n = x.shape[0]
         output.resize([n, outChannels, g.outHeight, g.outWidth])
+        let withBias = epilogue.afterBias(bias?.value)
         if let winograd, winogradApplies(images: n, g) {
             prepareWinograd(winograd)
-            winograd.run(x.data, output.data, images: n, height: g.height, width: g.width, epilogue: epilogue.afterBias(bias?.value))
+            winograd.run(x.data, output.data, images: n, height: g.height, width: g.width, epilogue: withBias)
             return output
         }
-        forwardByColumns(x, g, n, epilogue.afterBias(bias?.value))
+        forwardByColumns(x, g, n, withBias)
         return output
     }
 
