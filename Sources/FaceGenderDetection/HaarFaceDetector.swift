@@ -47,11 +47,7 @@ public struct HaarFaceDetector: FaceDetector {
         let ww = cascade.windowWidth, wh = cascade.windowHeight
         let nodes = cascade.compiledNodes(stride: stride)
         let normArea = Double((ww - 2) * (wh - 2))
-        let step = scale > 2 ? 1 : 2
-        let xLo = max(0, Int((region.x / scale - Double(ww) / 2).rounded(.up)))
-        let xHi = min(integral.width - ww - 1, Int(((region.x + region.width) / scale - Double(ww) / 2).rounded(.down)))
-        let yLo = max(0, Int((region.y / scale - Double(wh) / 2).rounded(.up)))
-        let yHi = min(integral.height - wh - 1, Int(((region.y + region.height) / scale - Double(wh) / 2).rounded(.down)))
+        let (xLo, xHi, yLo, yHi, step) = PyramidScan.windowRange(region, scale: scale, windowWidth: ww, windowHeight: wh, integral: integral)
         var hits: [HitRect] = []
         guard xLo <= xHi, yLo <= yHi else { return hits }
         cascade.stages.withUnsafeBufferPointer { stages in

@@ -21,11 +21,7 @@ public struct LBPFaceDetector: FaceDetector {
         let integral = IntegralImage(level)
         let ww = cascade.windowWidth, wh = cascade.windowHeight
         let corners = cascade.cornerOffsets(stride: integral.stride)
-        let step = scale > 2 ? 1 : 2
-        let xLo = max(0, Int((region.x / scale - Double(ww) / 2).rounded(.up)))
-        let xHi = min(integral.width - ww - 1, Int(((region.x + region.width) / scale - Double(ww) / 2).rounded(.down)))
-        let yLo = max(0, Int((region.y / scale - Double(wh) / 2).rounded(.up)))
-        let yHi = min(integral.height - wh - 1, Int(((region.y + region.height) / scale - Double(wh) / 2).rounded(.down)))
+        let (xLo, xHi, yLo, yHi, step) = PyramidScan.windowRange(region, scale: scale, windowWidth: ww, windowHeight: wh, integral: integral)
         var hits: [HitRect] = []
         guard xLo <= xHi, yLo <= yHi else { return hits }
         cascade.stages.withUnsafeBufferPointer { stages in

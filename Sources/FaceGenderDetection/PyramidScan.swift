@@ -59,4 +59,15 @@ struct PyramidScan {
                     score: 1 - exp(-Double(g.neighbors) / 8))
         }.sorted { $0.area > $1.area }
     }
+
+    /// The top-left corners a level's scan visits: windows centred in `region`, inside the integral image,
+    /// `step` apart (OpenCV's rule: 2 pixels while the level is at most 2x shrunk, then 1).
+    static func windowRange(_ region: ScanRegion, scale: Double, windowWidth ww: Int, windowHeight wh: Int,
+                            integral: IntegralImage) -> (xLo: Int, xHi: Int, yLo: Int, yHi: Int, step: Int) {
+        (max(0, Int((region.x / scale - Double(ww) / 2).rounded(.up))),
+         min(integral.width - ww - 1, Int(((region.x + region.width) / scale - Double(ww) / 2).rounded(.down))),
+         max(0, Int((region.y / scale - Double(wh) / 2).rounded(.up))),
+         min(integral.height - wh - 1, Int(((region.y + region.height) / scale - Double(wh) / 2).rounded(.down))),
+         scale > 2 ? 1 : 2)
+    }
 }
