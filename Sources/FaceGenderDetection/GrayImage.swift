@@ -48,16 +48,18 @@ struct GrayImage {
     }
 }
 
-/// Summed-area tables of pixels and squared pixels, (W+1) x (H+1) with a zero first row and column.
+/// Summed-area tables of pixels and squared pixels, (W+1) x (H+1) with a zero first row and column,
+/// plus `tail` zeros so that vector loads of eight windows past the last one stay inside the arrays.
 struct IntegralImage {
+    static let tail = 64
     let width: Int, height: Int, stride: Int
     var sum: [Int32]
     var squares: [Double]
 
     init(_ g: GrayImage) {
         width = g.width + 1; height = g.height + 1; stride = width
-        sum = [Int32](repeating: 0, count: width * height)
-        squares = [Double](repeating: 0, count: width * height)
+        sum = [Int32](repeating: 0, count: width * height + Self.tail)
+        squares = [Double](repeating: 0, count: width * height + Self.tail)
         for y in 1..<height {
             var rowSum: Int32 = 0, rowSquares: Double = 0
             for x in 1..<width {

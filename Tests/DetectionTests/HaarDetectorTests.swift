@@ -71,3 +71,35 @@ import Testing
         }
     }
 }
+
+/// The eight-window evaluation is a speed-up only: it must find exactly what the scalar reference finds.
+@Suite struct HaarBlockEvaluationTests {
+    let decoder = ImageDecoder()
+
+    func images() throws -> [RGBImage] {
+        let a = try decoder.decodeFile(atPath: photos("Test", "Female", count: 1)[0].path)
+        let b = try decoder.decodeFile(atPath: photos("Test", "Male", count: 1)[0].path)
+        var noisy = scene(faces: [(a, 160, 60, 80), (b, 110, 420, 250), (a, 48, 300, 40)])
+        for i in noisy.pixels.indices { noisy.pixels[i] = UInt8(clamping: Int(noisy.pixels[i]) + (i &* 2_654_435_761 >> 7) % 51 - 25) }
+        // Odd sizes make the last block of each row partly empty.
+        let odd = Resampler.resize(noisy, width: 333, height: 251)
+        return [scene(faces: [(a, 160, 60, 80), (b, 110, 420, 250)]), noisy, odd, a, b]
+    }
+
+    @Test(arguments: ["haarcascade_frontalface_alt2.xml", "haarcascade_frontalface_default.xml"])
+    func sameFacesAsScalarScan(cascadeFile: String) throws {
+        let path = "/usr/share/opencv4/haarcascades/" + cascadeFile
+        let cascade = try HaarCascade.load(path: path)
+        var options = HaarDetectorOptions()
+        options.minNeighbors = 0  // every raw hit survives grouping, so any difference in windows shows
+        let fast = HaarFaceDetector(cascade: cascade, options: options, evaluation: .eightWindows)
+        let reference = HaarFaceDetector(cascade: cascade, options: options, evaluation: .scalar)
+        var total = 0
+        for image in try images() {
+            let f = fast.detect(in: image), r = reference.detect(in: image)
+            total += r.count
+            #expect(f == r, "\(image.width)x\(image.height): \(f.count) vs \(r.count) boxes")
+        }
+        #expect(total >= 10, "too few hits to compare (\(total))")
+    }
+}
