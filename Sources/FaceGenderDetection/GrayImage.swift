@@ -56,18 +56,26 @@ struct IntegralImage {
     var sum: [Int32]
     var squares: [Double]
 
-    init(_ g: GrayImage) {
-        width = g.width + 1; height = g.height + 1; stride = width
-        sum = [Int32](repeating: 0, count: width * height + Self.tail)
-        squares = [Double](repeating: 0, count: width * height + Self.tail)
-        for y in 1..<height {
-            var rowSum: Int32 = 0, rowSquares: Double = 0
-            for x in 1..<width {
-                let v = Int32(g.pixels[(y - 1) * g.width + (x - 1)])
-                rowSum += v; rowSquares += Double(v * v)
-                sum[y * stride + x] = sum[(y - 1) * stride + x] + rowSum
-                squares[y * stride + x] = squares[(y - 1) * stride + x] + rowSquares
+    /// `stride` (row length, at least `g.width + 1`) lets images of several sizes share feature offsets.
+    init(_ g: GrayImage, stride: Int? = nil) {
+        width = g.width + 1; height = g.height + 1; self.stride = max(width, stride ?? 0)
+        sum = [Int32](repeating: 0, count: self.stride * height + Self.tail)
+        squares = [Double](repeating: 0, count: self.stride * height + Self.tail)
+        let (w, h, stride) = (width, height, self.stride)
+        g.pixels.withUnsafeBufferPointer { pixels in
+        sum.withUnsafeMutableBufferPointer { sum in
+        squares.withUnsafeMutableBufferPointer { squares in
+            for y in 1..<h {
+                var rowSum: Int32 = 0, rowSquares: Double = 0
+                let source = pixels.baseAddress! + (y - 1) * g.width - 1
+                let sumRow = sum.baseAddress! + y * stride, squaresRow = squares.baseAddress! + y * stride
+                for x in 1..<w {
+                    let v = Int32(source[x])
+                    rowSum += v; rowSquares += Double(v * v)
+                    sumRow[x] = sumRow[x - stride] + rowSum
+                    squaresRow[x] = squaresRow[x - stride] + rowSquares
+                }
             }
-        }
+        } } }
     }
 }

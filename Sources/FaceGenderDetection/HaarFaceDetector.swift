@@ -41,22 +41,24 @@ public struct HaarFaceDetector: FaceDetector {
     }
 
     public func detect(in image: RGBImage) -> [FaceBox] {
-        PyramidScan(options: options, windowWidth: cascade.windowWidth, windowHeight: cascade.windowHeight)
-            .detect(in: image) { level, scale, region in scan(level, scale: scale, centresIn: region) }
+        let pyramid = PyramidScan(image: image, options: options, windowWidth: cascade.windowWidth, windowHeight: cascade.windowHeight)
+        let nodes = cascade.compiledNodes(stride: pyramid.integralStride)
+        let blocks = evaluation == .eightWindows ? HaarBlockCascade(cascade, nodes: nodes) : nil
+        return pyramid.detect { integral, scale, region in scan(integral, nodes, blocks, scale: scale, centresIn: region) }
     }
 
     /// Slides the cascade window over one pyramid level, over windows whose centre lies in `region`
-    /// (padded-image coordinates).
-    private func scan(_ level: GrayImage, scale: Double, centresIn region: ScanRegion) -> [HitRect] {
-        let integral = IntegralImage(level)
+    /// (padded-image coordinates). `nodes` (and `blocks`, when the eight-window path applies) are
+    /// resolved for the integral image's stride.
+    private func scan(_ integral: IntegralImage, _ nodes: [CompiledNode], _ blocks: HaarBlockCascade?,
+                      scale: Double, centresIn region: ScanRegion) -> [HitRect] {
         let stride = integral.stride
         let ww = cascade.windowWidth, wh = cascade.windowHeight
-        let nodes = cascade.compiledNodes(stride: stride)
         let normArea = Double((ww - 2) * (wh - 2))
         let (xLo, xHi, yLo, yHi, step) = PyramidScan.windowRange(region, scale: scale, windowWidth: ww, windowHeight: wh, integral: integral)
         var hits: [HitRect] = []
         guard xLo <= xHi, yLo <= yHi else { return hits }
-        if evaluation == .eightWindows, let blocks = HaarBlockCascade(cascade, nodes: nodes) {
+        if let blocks {
             let window = (xLo: xLo, xHi: xHi, yLo: yLo, yHi: yHi)
             return step == 1 ? scanBlocks(blocks, integral, window, scale: scale, Step1Load.self)
                              : scanBlocks(blocks, integral, window, scale: scale, Step2Load.self)

@@ -13,14 +13,14 @@ public struct LBPFaceDetector: FaceDetector {
     }
 
     public func detect(in image: RGBImage) -> [FaceBox] {
-        PyramidScan(options: options, windowWidth: cascade.windowWidth, windowHeight: cascade.windowHeight)
-            .detect(in: image) { level, scale, region in scan(level, scale: scale, centresIn: region) }
+        let pyramid = PyramidScan(image: image, options: options, windowWidth: cascade.windowWidth, windowHeight: cascade.windowHeight)
+        let corners = cascade.cornerOffsets(stride: pyramid.integralStride)
+        return pyramid.detect { integral, scale, region in scan(integral, corners, scale: scale, centresIn: region) }
     }
 
-    private func scan(_ level: GrayImage, scale: Double, centresIn region: ScanRegion) -> [HitRect] {
-        let integral = IntegralImage(level)
+    /// `corners` are resolved for the integral image's stride.
+    private func scan(_ integral: IntegralImage, _ corners: [Int32], scale: Double, centresIn region: ScanRegion) -> [HitRect] {
         let ww = cascade.windowWidth, wh = cascade.windowHeight
-        let corners = cascade.cornerOffsets(stride: integral.stride)
         let (xLo, xHi, yLo, yHi, step) = PyramidScan.windowRange(region, scale: scale, windowWidth: ww, windowHeight: wh, integral: integral)
         var hits: [HitRect] = []
         guard xLo <= xHi, yLo <= yHi else { return hits }

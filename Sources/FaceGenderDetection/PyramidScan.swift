@@ -9,25 +9,36 @@ typealias ScanRegion = (x: Double, y: Double, width: Double, height: Double)
 
 /// The multi-scale frame every cascade detector shares: gray and shrunk to the scan size, an edge-replicated
 /// border, one scan per pyramid level whose window is at least the minimum face, then grouping of the raw
-/// hits and mapping back to the photo. The cascade itself is the `scanLevel` closure.
+/// hits and mapping back to the photo. The cascade itself is the `scanLevel` closure of `detect`.
+///
+/// Every level's integral image has the same row length, `integralStride`, so a detector resolves its
+/// features to memory offsets once per photo instead of once per level.
 struct PyramidScan {
     let options: HaarDetectorOptions
     let windowWidth: Int, windowHeight: Int
+    /// The photo, gray and shrunk to the scan size, with its border.
+    private let padded: GrayImage
+    private let padX: Int, padY: Int, shrink: Double
+    /// Where window centres may lie: inside the photo, not in the border.
+    private let inside: ScanRegion
+    /// Scales of the levels scanned, largest level first.
+    let levels: [Double]
+    let integralStride: Int
 
-    /// `scanLevel(level, scale, region)` returns the level's hits in padded-image coordinates.
-    func detect(in image: RGBImage, scanLevel: (GrayImage, Double, ScanRegion) -> [HitRect]) -> [FaceBox] {
-        guard image.width > 0, image.height > 0 else { return [] }
+    init(image: RGBImage, options: HaarDetectorOptions, windowWidth: Int, windowHeight: Int) {
+        self.options = options
+        self.windowWidth = windowWidth; self.windowHeight = windowHeight
         // 1. Gray, shrunk to the scan size.
-        var gray = GrayImage(image)
-        let shrink = max(1, Double(max(image.width, image.height)) / Double(options.maxScanSide))
+        var gray = image.width > 0 && image.height > 0 ? GrayImage(image) : GrayImage(width: 0, height: 0, pixels: [])
+        shrink = max(1, Double(max(image.width, image.height)) / Double(options.maxScanSide))
         if shrink > 1 {
             gray = gray.resized(width: max(1, Int(Double(gray.width) / shrink)), height: max(1, Int(Double(gray.height) / shrink)))
         }
-        // 2. Border so that frame-filling faces fit.
-        let padX = Int(options.borderPadding * Double(gray.width)), padY = Int(options.borderPadding * Double(gray.height))
-        let padded = gray.padded(x: padX, y: padY)
-        // 3. Raw hits over the pyramid, in padded coordinates. Only windows centred inside the photo
-        //    are scanned: the border is there for faces that overflow the frame, not to be searched itself.
+        // 2. Border so that frame-filling faces fit. The border is there for faces that overflow the frame,
+        //    not to be searched itself: only windows centred inside the photo are scanned.
+        padX = Int(options.borderPadding * Double(gray.width)); padY = Int(options.borderPadding * Double(gray.height))
+        padded = gray.padded(x: padX, y: padY)
+        inside = (x: Double(padX), y: Double(padY), width: Double(gray.width), height: Double(gray.height))
         var levels: [Double] = []
         var scale = 1.0
         let minSide = Double(options.minFaceSize) / shrink
@@ -35,19 +46,22 @@ struct PyramidScan {
             if Double(windowWidth) * scale >= minSide { levels.append(scale) }
             scale *= options.scaleFactor
         }
-        let inside: ScanRegion = (x: Double(padX), y: Double(padY), width: Double(gray.width), height: Double(gray.height))
+        self.levels = levels
+        integralStride = padded.width + 1
+    }
+
+    /// `scanLevel(integral, scale, region)` returns the level's hits in padded-image coordinates.
+    func detect(scanLevel: (IntegralImage, Double, ScanRegion) -> [HitRect]) -> [FaceBox] {
+        // 3. Raw hits over the pyramid, in padded coordinates.
         var perLevel = [[HitRect]](repeating: [], count: levels.count)
+        let assignment = Self.balance(levels, threads: options.threads)
         perLevel.withUnsafeMutableBufferPointer { out in
             let out = out
-            // Levels are independent; with several threads they are dealt out round-robin (large ones first).
-            let threads = max(1, min(options.threads, levels.count))
-            DispatchQueue.concurrentPerform(iterations: threads) { t in
-                var k = t
-                while k < levels.count {
+            DispatchQueue.concurrentPerform(iterations: assignment.count) { t in
+                for k in assignment[t] {
                     let s = levels[k]
                     let level = s == 1 ? padded : padded.resized(width: Int(Double(padded.width) / s), height: Int(Double(padded.height) / s))
-                    out[k] = scanLevel(level, s, inside)
-                    k += threads
+                    out[k] = scanLevel(IntegralImage(level, stride: integralStride), s, inside)
                 }
             }
         }
@@ -58,6 +72,19 @@ struct PyramidScan {
                     width: g.width * shrink, height: g.height * shrink,
                     score: 1 - exp(-Double(g.neighbors) / 8))
         }.sorted { $0.area > $1.area }
+    }
+
+    /// Levels dealt to threads so that each gets about the same number of pixels: each level, largest
+    /// first, goes to the thread with the least so far. (Dealing them round-robin gave the first thread
+    /// the largest level of every pair.)
+    static func balance(_ levels: [Double], threads: Int) -> [[Int]] {
+        let count = max(1, min(threads, levels.count))
+        var work = [Double](repeating: 0, count: count), assigned = [[Int]](repeating: [], count: count)
+        for (k, s) in levels.enumerated() {
+            let t = work.indices.min { work[$0] < work[$1] }!
+            assigned[t].append(k); work[t] += 1 / (s * s)
+        }
+        return assigned
     }
 
     /// The top-left corners a level's scan visits: windows centred in `region`, inside the integral image,

@@ -94,11 +94,14 @@ import Testing
         options.minNeighbors = 0  // every raw hit survives grouping, so any difference in windows shows
         let fast = HaarFaceDetector(cascade: cascade, options: options, evaluation: .eightWindows)
         let reference = HaarFaceDetector(cascade: cascade, options: options, evaluation: .scalar)
+        options.threads = 2  // levels dealt to two threads: the same hits, in the same order
+        let twoThreads = HaarFaceDetector(cascade: cascade, options: options)
         var total = 0
         for image in try images() {
             let f = fast.detect(in: image), r = reference.detect(in: image)
             total += r.count
             #expect(f == r, "\(image.width)x\(image.height): \(f.count) vs \(r.count) boxes")
+            #expect(twoThreads.detect(in: image) == f)
         }
         #expect(total >= 10, "too few hits to compare (\(total))")
     }
