@@ -4,25 +4,6 @@ import FaceGenderImaging
 import Glibc
 #endif
 
-/// Settings of the Viola-Jones scan.
-public struct HaarDetectorOptions: Sendable, Equatable {
-    /// Ratio between consecutive window sizes.
-    public var scaleFactor: Double = 1.1
-    /// A face needs more than this many overlapping raw hits; fewer is treated as noise.
-    public var minNeighbors: Int = 3
-    /// Smallest face side, in pixels of the original photo.
-    public var minFaceSize: Int = 24
-    /// Edge-replicated border added on each side, as a fraction of the side, so that faces filling
-    /// the whole frame (tightly cropped, aligned photos) still fit in a window.
-    public var borderPadding: Double = 0.2
-    /// Photos are scanned at most this large (longest side); larger ones are shrunk first for speed.
-    public var maxScanSide: Int = 800
-    /// Threads scanning pyramid levels at once (1 where callers already run one detection per core).
-    public var threads: Int = 1
-
-    public init() {}
-}
-
 /// Viola-Jones detection with an OpenCV Haar cascade: image pyramid, integral images, cascade per
 /// window, then grouping of overlapping hits (OpenCV's groupRectangles).
 public struct HaarFaceDetector: FaceDetector {
@@ -31,10 +12,10 @@ public struct HaarFaceDetector: FaceDetector {
     public enum Evaluation: Sendable { case eightWindows, scalar }
 
     public let cascade: HaarCascade
-    public let options: HaarDetectorOptions
+    public let options: CascadeDetectorOptions
     public let evaluation: Evaluation
 
-    public init(cascade: HaarCascade, options: HaarDetectorOptions = HaarDetectorOptions(), evaluation: Evaluation = .eightWindows) {
+    public init(cascade: HaarCascade, options: CascadeDetectorOptions = CascadeDetectorOptions(), evaluation: Evaluation = .eightWindows) {
         self.cascade = cascade
         self.options = options
         self.evaluation = evaluation

@@ -5,9 +5,9 @@ import FaceGenderImaging
 /// retrained before serving behind it.
 public struct LBPFaceDetector: FaceDetector {
     public let cascade: LBPCascade
-    public let options: HaarDetectorOptions
+    public let options: CascadeDetectorOptions
 
-    public init(cascade: LBPCascade, options: HaarDetectorOptions = HaarDetectorOptions()) {
+    public init(cascade: LBPCascade, options: CascadeDetectorOptions = CascadeDetectorOptions()) {
         self.cascade = cascade
         self.options = options
     }

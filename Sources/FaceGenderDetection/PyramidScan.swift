@@ -14,7 +14,7 @@ typealias ScanRegion = (x: Double, y: Double, width: Double, height: Double)
 /// Every level's integral image has the same row length, `integralStride`, so a detector resolves its
 /// features to memory offsets once per photo instead of once per level.
 struct PyramidScan {
-    let options: HaarDetectorOptions
+    let options: CascadeDetectorOptions
     let windowWidth: Int, windowHeight: Int
     /// The photo, gray and shrunk to the scan size, with its border.
     private let padded: GrayImage
@@ -25,7 +25,7 @@ struct PyramidScan {
     let levels: [Double]
     let integralStride: Int
 
-    init(image: RGBImage, options: HaarDetectorOptions, windowWidth: Int, windowHeight: Int) {
+    init(image: RGBImage, options: CascadeDetectorOptions, windowWidth: Int, windowHeight: Int) {
         self.options = options
         self.windowWidth = windowWidth; self.windowHeight = windowHeight
         // 1. Gray, shrunk to the scan size.

@@ -8,18 +8,20 @@ public final class Sequential: Layer {
     public init(_ layers: [Layer]) { self.layers = layers }
 
     public func forward(_ x: Tensor, mode: Mode) -> Tensor {
-        fusedInput = mode == .inference ? x : nil
-        var h = x, i = 0
+        var h = x, i = 0, fused = false
         while i < layers.count {
             if mode == .inference, let conv = layers[i] as? Conv2D, i + 1 < layers.count, let bn = layers[i + 1] as? BatchNorm2D {
                 let relu = i + 2 < layers.count && layers[i + 2] is ReLU
                 h = conv.forward(h, mode: mode, then: bn.inferenceEpilogue(relu: relu))
                 i += relu ? 3 : 2
+                fused = true
             } else {
                 h = layers[i].forward(h, mode: mode)
                 i += 1
             }
         }
+        // Only a fused forward needs its input kept for a rerun.
+        fusedInput = fused ? x : nil
         return h
     }
 

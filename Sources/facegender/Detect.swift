@@ -33,7 +33,7 @@ struct Detect: ParsableCommand {
     struct Answer: Encodable { var file: String; var faces: [Face]?; var error: String? }
 
     func run() throws {
-        var options = HaarDetectorOptions()
+        var options = CascadeDetectorOptions()
         options.minFaceSize = minFaceSize
         let detector = HaarFaceDetector(cascade: try HaarCascade.load(path: cascade), options: options)
         let decoder = ImageDecoder()

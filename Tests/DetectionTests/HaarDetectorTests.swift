@@ -56,7 +56,7 @@ import Testing
     @Test func minimumFaceSizeIsHonoured() throws {
         let a = try decoder.decodeFile(atPath: photos("Test", "Female", count: 1)[0].path)
         let img = scene(faces: [(a, 60, 100, 100)])
-        var options = HaarDetectorOptions()
+        var options = CascadeDetectorOptions()
         options.minFaceSize = 100
         let strict = HaarFaceDetector(cascade: detector.cascade, options: options)
         #expect(strict.detect(in: img).allSatisfy { $0.width >= 90 })
@@ -90,7 +90,7 @@ import Testing
     func sameFacesAsScalarScan(cascadeFile: String) throws {
         let path = "/usr/share/opencv4/haarcascades/" + cascadeFile
         let cascade = try HaarCascade.load(path: path)
-        var options = HaarDetectorOptions()
+        var options = CascadeDetectorOptions()
         options.minNeighbors = 0  // every raw hit survives grouping, so any difference in windows shows
         let fast = HaarFaceDetector(cascade: cascade, options: options, evaluation: .eightWindows)
         let reference = HaarFaceDetector(cascade: cascade, options: options, evaluation: .scalar)

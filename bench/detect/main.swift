@@ -9,14 +9,14 @@ let arguments = CommandLine.arguments
 func option(_ name: String) -> String? { arguments.firstIndex(of: name).map { arguments[$0 + 1] } }
 let shared = option("--shared") ?? ProcessInfo.processInfo.environment["FACEGENDER_SHARED"] ?? "../shared"
 let limit = option("--limit").flatMap(Int.init) ?? Int.max
-var baseOptions = HaarDetectorOptions()
+var baseOptions = CascadeDetectorOptions()
 if let f = option("--scale-factor").flatMap(Double.init) { baseOptions.scaleFactor = f }
 if let m = option("--max-scan-side").flatMap(Int.init) { baseOptions.maxScanSide = m }
 if let m = option("--min-face-size").flatMap(Int.init) { baseOptions.minFaceSize = m }
 // --lbp [PATH]: measure the LBP cascade detector instead (opencv-data's lbpcascade_frontalface_improved.xml).
 let useLBP = arguments.contains("--lbp")
 // The Haar detector is also timed with its scalar reference evaluation, in the same run, for the ratio.
-func makeDetector(_ options: HaarDetectorOptions, scalar: Bool = false) throws -> FaceDetector {
+func makeDetector(_ options: CascadeDetectorOptions, scalar: Bool = false) throws -> FaceDetector {
     useLBP ? LBPFaceDetector(cascade: try LBPCascade.load(path: nil), options: options)
         : HaarFaceDetector(cascade: try HaarCascade.load(path: nil), options: options, evaluation: scalar ? .scalar : .eightWindows)
 }
