@@ -80,6 +80,8 @@ let package = Package(
                           path: "bench/http", exclude: ["run"]),
         .executableTarget(name: "bench-detect", dependencies: ["FaceGenderDetection", "FaceGenderImaging"], path: "bench/detect",
                           swiftSettings: hotFlags),
+        .executableTarget(name: "bench-robustness", dependencies: ["FaceGenderModel", "FaceGenderDetection", "FaceGenderImaging", "FaceGenderEngine"],
+                          path: "bench/robustness"),
 
         // Where tests find ../shared.
         .target(name: "TestSupport", path: "Tests/TestSupport"),

@@ -36,10 +36,23 @@ public struct FacePreprocessor: Codable, Equatable, Sendable {
     }
 
     public func crop(_ image: RGBImage, face: FaceBox) -> RGBImage {
+        Resampler.resample(image, region: cropRegion(face), width: cropSide, height: cropSide)
+    }
+
+    /// The square of the photo that `crop` resamples.
+    func cropRegion(_ face: FaceBox) -> Region {
         let side = max(face.width, face.height) * faceMargin * contextScale
         let cx = face.x + face.width / 2, cy = face.y + face.height / 2
-        return Resampler.resample(image, region: Region(x: cx - side / 2, y: cy - side / 2, width: side, height: side),
-                                  width: cropSide, height: cropSide)
+        return Region(x: cx - side / 2, y: cy - side / 2, width: side, height: side)
+    }
+
+    /// The pixels of `crop(image, face:)` that come from inside the photo; the rest are its edges replicated.
+    public func insideOfCrop(_ image: RGBImage, face: FaceBox) -> CropInside {
+        let r = cropRegion(face), k = Double(cropSide) / r.width
+        func clamp(_ v: Double) -> UInt16 { UInt16(max(0, min(Double(cropSide), v))) }
+        return CropInside(x0: clamp(((0 - r.x) * k).rounded(.up)), y0: clamp(((0 - r.y) * k).rounded(.up)),
+                          x1: clamp(((Double(image.width) - r.x) * k).rounded(.down)),
+                          y1: clamp(((Double(image.height) - r.y) * k).rounded(.down)))
     }
 
     /// Writes sample `index` of a [N, 3, inputSide, inputSide] batch.

@@ -60,9 +60,15 @@ public final class BatchLoader {
         let tensor = slots[slot].images
         tensor.resize([members.count, 3, side, side])
         var rng = RandomGenerator(seed: seed &+ UInt64(b) &* 0x9E37_79B9_7F4A_7C15)
+        let fillProbability = policy.outsideFill ?? 0
         for (i, index) in members.enumerated() {
             let sample = AugmentationSample(policy: policy, side: side, using: &rng)
-            preprocessor.write(crops.crop(index), augmentation: sample, into: tensor, index: i)
+            var crop = crops.crop(index)
+            if fillProbability > 0, Float.random(in: 0..<1, using: &rng) < fillProbability {
+                let donor = crops.crop(Int.random(in: 0..<crops.count, using: &rng))
+                OutsideFill.apply(to: &crop, inside: crops.inside[index], donor: donor, using: &rng)
+            }
+            preprocessor.write(crop, augmentation: sample, into: tensor, index: i)
         }
         slots[slot].labels = members.map { labels[$0] }
     }

@@ -20,6 +20,8 @@ public struct FaceCrops: Sendable {
     public let side: Int
     public var pixels: [UInt8]
     public var sources: [CropSource]
+    /// The part of each crop that lies inside its photo (the rest replicates the photo's edges).
+    public var inside: [CropInside]
 
     public var count: Int { sources.count }
     public var unreadableCount: Int { sources.filter { $0 == .unreadable }.count }
@@ -36,11 +38,13 @@ public struct FaceCrops: Sendable {
         let side = preprocessor.cropSide, n = side * side * 3
         var pixels = [UInt8](repeating: 0, count: samples.count * n)
         var sources = [CropSource](repeating: .unreadable, count: samples.count)
+        var inside = [CropInside](repeating: .whole(side: side), count: samples.count)
         let lock = NSLock()
         var done = 0
         pixels.withUnsafeMutableBufferPointer { pix in
             sources.withUnsafeMutableBufferPointer { src in
-                let pix = pix, src = src
+            inside.withUnsafeMutableBufferPointer { ins in
+                let pix = pix, src = src, ins = ins
                 DispatchQueue.concurrentPerform(iterations: max(1, workers)) { w in
                     var i = w
                     while i < samples.count {
@@ -50,6 +54,7 @@ public struct FaceCrops: Sendable {
                             let crop = preprocessor.crop(image, face: box)
                             crop.pixels.withUnsafeBufferPointer { (pix.baseAddress! + i * n).update(from: $0.baseAddress!, count: n) }
                             src[i] = face == nil ? .wholeImage : .detected
+                            ins[i] = preprocessor.insideOfCrop(image, face: box)
                         }
                         lock.lock(); done += 1; let d = done; lock.unlock()
                         if w == 0 { progress?(d) }
@@ -57,8 +62,9 @@ public struct FaceCrops: Sendable {
                     }
                 }
             }
+            }
         }
-        return FaceCrops(side: side, pixels: pixels, sources: sources)
+        return FaceCrops(side: side, pixels: pixels, sources: sources, inside: inside)
     }
 
     /// Loads from `cacheDir` when a cache for exactly these inputs exists, else builds and saves one.
@@ -68,7 +74,9 @@ public struct FaceCrops: Sendable {
             return build(samples, preprocessor: preprocessor, detector: detector, decoder: decoder, workers: workers, progress: progress)
         }
         // Bump the version whenever decoding, detection or cropping code changes what a crop contains.
-        var key = "crops-v2|\(preprocessor)|\(detector.options)|\(detector.cascade.stageCount)|\(detector.cascade.featureCount)"
+        let o = detector.options
+        var key = "crops-v3|\(preprocessor)|\(o.scaleFactor),\(o.minNeighbors),\(o.minFaceSize),\(o.borderPadding),\(o.maxScanSide)"
+            + "|\(detector.cascade.stageCount)|\(detector.cascade.featureCount)"
         for s in samples { key += "|" + s.path }
         let file = cacheDir + "/crops-\(stableHash(key)).bin"
         if let data = FileManager.default.contents(atPath: file), let crops = decode(data, count: samples.count, side: preprocessor.cropSide) {
@@ -76,15 +84,28 @@ public struct FaceCrops: Sendable {
         }
         let crops = build(samples, preprocessor: preprocessor, detector: detector, decoder: decoder, workers: workers, progress: progress)
         try? FileManager.default.createDirectory(atPath: cacheDir, withIntermediateDirectories: true)
-        try? (Data(crops.sources.map(\.rawValue)) + Data(crops.pixels)).write(to: URL(fileURLWithPath: file), options: .atomic)
+        try? encoded(crops).write(to: URL(fileURLWithPath: file), options: .atomic)
         return crops
     }
 
+    /// Cache file layout: a source byte per crop, four little-endian UInt16 (the inside rectangle) per crop, pixels.
+    private static func encoded(_ crops: FaceCrops) -> Data {
+        var rects: [UInt8] = []
+        rects.reserveCapacity(crops.count * 8)
+        for r in crops.inside { for v in [r.x0, r.y0, r.x1, r.y1] { rects += [UInt8(v & 0xff), UInt8(v >> 8)] } }
+        return Data(crops.sources.map(\.rawValue)) + Data(rects) + Data(crops.pixels)
+    }
+
     private static func decode(_ data: Data, count: Int, side: Int) -> FaceCrops? {
-        guard data.count == count + count * side * side * 3 else { return nil }
-        let sources = data.prefix(count).compactMap { CropSource(rawValue: $0) }
+        guard data.count == count + count * 8 + count * side * side * 3 else { return nil }
+        let bytes = [UInt8](data)
+        let sources = bytes[0..<count].compactMap { CropSource(rawValue: $0) }
         guard sources.count == count else { return nil }
-        return FaceCrops(side: side, pixels: [UInt8](data.dropFirst(count)), sources: sources)
+        let inside = (0..<count).map { i in
+            let v = (0..<4).map { k in UInt16(bytes[count + i * 8 + 2 * k]) | UInt16(bytes[count + i * 8 + 2 * k + 1]) << 8 }
+            return CropInside(x0: v[0], y0: v[1], x1: v[2], y1: v[3])
+        }
+        return FaceCrops(side: side, pixels: Array(bytes[(count + count * 8)...]), sources: sources, inside: inside)
     }
 
     /// FNV-1a, 64-bit: stable across runs (Swift's Hasher is seeded per process).
