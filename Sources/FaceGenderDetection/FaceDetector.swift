@@ -4,9 +4,12 @@ import FaceGenderImaging
 public struct FaceBox: Equatable, Codable, Sendable {
     public var x: Double, y: Double, width: Double, height: Double
     public var score: Double
+    /// In-plane tilt of the face in degrees: the face is upright in the box turned by this angle about its
+    /// centre (see `Rotation`); 0 for faces found upright.
+    public var angle: Double
 
-    public init(x: Double, y: Double, width: Double, height: Double, score: Double) {
-        self.x = x; self.y = y; self.width = width; self.height = height; self.score = score
+    public init(x: Double, y: Double, width: Double, height: Double, score: Double, angle: Double = 0) {
+        self.x = x; self.y = y; self.width = width; self.height = height; self.score = score; self.angle = angle
     }
 
     public var area: Double { width * height }
@@ -15,7 +18,7 @@ public struct FaceBox: Equatable, Codable, Sendable {
     /// extend past the edges, which the crop handles by edge padding).
     public func clipped(width w: Int, height h: Int) -> FaceBox {
         let x0 = max(0, x), y0 = max(0, y), x1 = min(Double(w), x + width), y1 = min(Double(h), y + height)
-        return FaceBox(x: x0, y: y0, width: max(0, x1 - x0), height: max(0, y1 - y0), score: score)
+        return FaceBox(x: x0, y: y0, width: max(0, x1 - x0), height: max(0, y1 - y0), score: score, angle: angle)
     }
 }
 
@@ -24,4 +27,6 @@ public struct FaceBox: Equatable, Codable, Sendable {
 public protocol FaceDetector: Sendable {
     /// Every face found, largest first; empty when there is none.
     func detect(in image: RGBImage) -> [FaceBox]
+    /// Everything that decides the boxes (kind, settings, model), for keys of caches of detection results.
+    var settings: String { get }
 }

@@ -21,6 +21,12 @@ public struct HaarFaceDetector: FaceDetector {
         self.evaluation = evaluation
     }
 
+    public var settings: String {
+        let o = options
+        return "haar(\(o.scaleFactor),\(o.minNeighbors),\(o.minFaceSize),\(o.borderPadding),\(o.maxScanSide)|"
+            + "\(cascade.stageCount),\(cascade.featureCount))"
+    }
+
     public func detect(in image: RGBImage) -> [FaceBox] {
         let pyramid = PyramidScan(image: image, options: options, windowWidth: cascade.windowWidth, windowHeight: cascade.windowHeight)
         let nodes = cascade.compiledNodes(stride: pyramid.integralStride)

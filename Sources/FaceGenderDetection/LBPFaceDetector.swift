@@ -12,6 +12,11 @@ public struct LBPFaceDetector: FaceDetector {
         self.options = options
     }
 
+    public var settings: String {
+        let o = options
+        return "lbp(\(o.scaleFactor),\(o.minNeighbors),\(o.minFaceSize),\(o.borderPadding),\(o.maxScanSide)|\(cascade.windowWidth))"
+    }
+
     public func detect(in image: RGBImage) -> [FaceBox] {
         let pyramid = PyramidScan(image: image, options: options, windowWidth: cascade.windowWidth, windowHeight: cascade.windowHeight)
         let corners = cascade.cornerOffsets(stride: pyramid.integralStride)

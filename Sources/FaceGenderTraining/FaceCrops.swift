@@ -68,15 +68,13 @@ public struct FaceCrops: Sendable {
     }
 
     /// Loads from `cacheDir` when a cache for exactly these inputs exists, else builds and saves one.
-    public static func cached(_ samples: [LabeledSample], preprocessor: FacePreprocessor, detector: HaarFaceDetector,
+    public static func cached(_ samples: [LabeledSample], preprocessor: FacePreprocessor, detector: FaceDetector,
                               decoder: ImageDecoder, workers: Int, cacheDir: String?, progress: ((Int) -> Void)? = nil) -> FaceCrops {
         guard let cacheDir else {
             return build(samples, preprocessor: preprocessor, detector: detector, decoder: decoder, workers: workers, progress: progress)
         }
         // Bump the version whenever decoding, detection or cropping code changes what a crop contains.
-        let o = detector.options
-        var key = "crops-v3|\(preprocessor)|\(o.scaleFactor),\(o.minNeighbors),\(o.minFaceSize),\(o.borderPadding),\(o.maxScanSide)"
-            + "|\(detector.cascade.stageCount)|\(detector.cascade.featureCount)"
+        var key = "crops-v3|\(preprocessor)|\(detector.settings)"
         for s in samples { key += "|" + s.path }
         let file = cacheDir + "/crops-\(stableHash(key)).bin"
         if let data = FileManager.default.contents(atPath: file), let crops = decode(data, count: samples.count, side: preprocessor.cropSide) {

@@ -25,7 +25,7 @@ struct Calibrate: ParsableCommand {
         let best = runDir + "/best.safetensors"
         let info = try GenderClassifier(contentsOf: best, parallelism: .init(workers: 1)).info
         let state = try Checkpoint.state(at: runDir + "/checkpoint.safetensors")
-        let detector = HaarFaceDetector(cascade: try HaarCascade.load(path: cascade))
+        let detector = try TiltTolerantDetector.standard(cascadePath: cascade)
         let bar = ProgressBar(total: validation.samples.count, label: "faces (validation)")
         let crops = FaceCrops.cached(validation.samples, preprocessor: info.preprocessor, detector: detector, decoder: ImageDecoder(),
                                      workers: workers, cacheDir: cacheDir.isEmpty ? nil : cacheDir) { bar.update($0) }

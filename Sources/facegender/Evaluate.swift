@@ -30,7 +30,7 @@ struct Evaluate: ParsableCommand {
     func run() throws {
         let modelPath = try ModelLocator.resolve(explicit: model)
         let dataset = try LabeledDataset.load(data)
-        let detector = HaarFaceDetector(cascade: try HaarCascade.load(path: cascade))
+        let detector = try TiltTolerantDetector.standard(cascadePath: cascade)
         let bar = ProgressBar(total: dataset.samples.count, label: "evaluate")
         let outcome = try Evaluator.run(dataset: dataset, modelPath: modelPath, detector: detector, decoder: ImageDecoder(),
                                         workers: workers) { bar.update($0) }

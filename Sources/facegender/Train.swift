@@ -79,7 +79,7 @@ struct Train: AsyncParsableCommand {
         let config = trainingConfig
         let splits = try DatasetSplits.load(root: data)
         let preprocessor = FacePreprocessor(inputSide: inputSide)
-        let detector = HaarFaceDetector(cascade: try HaarCascade.load(path: cascade))
+        let detector = try TiltTolerantDetector.standard(cascadePath: cascade)
         log("data: \(splits.train.samples.count) train, \(splits.validation.samples.count) validation photos; classes \(splits.train.classes)")
 
         let trainCrops = crops(splits.train, "train", preprocessor, detector)
@@ -115,7 +115,7 @@ struct Train: AsyncParsableCommand {
         log("model written to \(output); learning curves and report in \(runDir)/")
     }
 
-    private func crops(_ set: LabeledDataset, _ name: String, _ pre: FacePreprocessor, _ detector: HaarFaceDetector) -> FaceCrops {
+    private func crops(_ set: LabeledDataset, _ name: String, _ pre: FacePreprocessor, _ detector: FaceDetector) -> FaceCrops {
         let bar = ProgressBar(total: set.samples.count, label: "faces (\(name))")
         let crops = FaceCrops.cached(set.samples, preprocessor: pre, detector: detector, decoder: ImageDecoder(), workers: workers,
                                      cacheDir: cacheDir.isEmpty ? nil : cacheDir) { bar.update($0) }

@@ -2,7 +2,7 @@
 // and framings differ from the aligned set: small, upscaled from low resolution, heavily compressed, dark and
 // noisy, tilted, or a small face in a larger scene. Every degraded photo goes through the `predict` path
 // (detect, largest face, crop; the whole photo when no face is found). Models are compared in one run.
-// Usage: .build/release/bench-robustness [--shared PATH] [--split Validation] [--limit N] [MODEL ...]
+// Usage: .build/release/bench-robustness [--shared PATH] [--split Validation] [--limit N] [--upright-only] [MODEL ...]
 //        (no MODEL: the shipped one; see bench/README.md)
 import Dispatch
 import FaceGenderDetection
@@ -15,6 +15,7 @@ let arguments = Array(CommandLine.arguments.dropFirst())
 var options: [String: String] = [:], models: [String] = []
 var i = 0
 while i < arguments.count {
+    if arguments[i] == "--upright-only" { i += 1; continue }
     if arguments[i].hasPrefix("--"), i + 1 < arguments.count { options[arguments[i]] = arguments[i + 1]; i += 2 } else { models.append(arguments[i]); i += 1 }
 }
 let shared = options["--shared"] ?? ProcessInfo.processInfo.environment["FACEGENDER_SHARED"] ?? "../shared"
@@ -83,14 +84,17 @@ let degradations: [(name: String, apply: (RGBImage) throws -> RGBImage)] = [
 ]
 
 print("\(photos.count) photos of \(root); \(models.count) model(s)")
-let cascade = try HaarCascade.load(path: nil)
+// The product's detector (tilt-tolerant Haar); --upright-only: the plain Haar cascade, for comparison.
+let uprightOnly = arguments.contains("--upright-only")
+let haar = HaarFaceDetector(cascade: try HaarCascade.load(path: nil))
+let detector: FaceDetector = uprightOnly ? haar : TiltTolerantDetector(base: haar)
 var results: [[String: Double]] = []
 for model in models {
     var correct = [Int](repeating: 0, count: degradations.count), detected = correct, uncertain = correct
     let lock = NSLock()
     let analyzers = try (0..<2).map { _ in
         FaceAnalyzer(classifier: try GenderClassifier(contentsOf: model, parallelism: Parallelism(workers: 1)),
-                     detector: HaarFaceDetector(cascade: cascade))
+                     detector: detector)
     }
     let start = Date()
     DispatchQueue.concurrentPerform(iterations: 2) { w in
@@ -111,7 +115,7 @@ for model in models {
         }
     }
     let name = analyzers[0].classifier.info.version
-    print("\nmodel \(model) (\(name)), \(Int(Date().timeIntervalSince(start))) s")
+    print("\nmodel \(model) (\(name)), detector \(detector.settings), \(Int(Date().timeIntervalSince(start))) s")
     var row: [String: Double] = [:]
     for (d, degradation) in degradations.enumerated() {
         let n = Double(photos.count)
