@@ -41,6 +41,8 @@ struct Train: AsyncParsableCommand {
     @Option(help: "Label smoothing of the cross-entropy.") var labelSmoothing: Float = 0.1
     @Option(help: "Dropout before the classifier layer.") var dropout: Float = 0.2
     @Flag(help: "Train without augmentation (for comparison; expect overfitting).") var noAugmentation = false
+    @Option(help: "Share of samples whose crop area outside the photo (replicated edges) is replaced by other content.")
+    var outsideFill: Float = 0.5
     @Option(help: "Early stopping: epochs without validation improvement (0: never).") var patience = 6
     @Option(help: "Random seed: the same seed and data give the same model.") var seed: UInt64 = 1
     @Option(help: "Worker threads.") var workers = 2
@@ -55,6 +57,7 @@ struct Train: AsyncParsableCommand {
         guard Architecture(rawValue: architecture) != nil else {
             throw ValidationError("--architecture must be one of \(Architecture.allCases.map(\.rawValue).joined(separator: ", "))")
         }
+        guard (0...1).contains(outsideFill) else { throw ValidationError("--outside-fill is a share of samples, from 0 to 1") }
         guard epochs > 0, batchSize > 0, learningRate > 0, workers > 0, inputSide >= 16 else {
             throw ValidationError("--epochs, --batch-size, --learning-rate and --workers must be positive, --input-side at least 16")
         }
@@ -71,6 +74,7 @@ struct Train: AsyncParsableCommand {
         c.labelSmoothing = labelSmoothing; c.dropout = dropout; c.patience = patience; c.seed = seed; c.workers = workers
         c.timeBudgetSeconds = timeBudgetMinutes * 60
         c.oversample = oversample.compactMap(GroupOversampling.init(argument:))
+        c.augmentation.outsideFill = outsideFill
         if noAugmentation { c.augmentation = .none }
         return c
     }
