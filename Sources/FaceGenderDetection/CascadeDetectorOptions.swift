@@ -15,4 +15,7 @@ public struct CascadeDetectorOptions: Sendable, Equatable {
     public var threads: Int = 1
 
     public init() {}
+
+    /// The settings that decide the boxes (not `threads`), for detectors' `settings` keys.
+    var boxSettings: String { "\(scaleFactor),\(minNeighbors),\(minFaceSize),\(borderPadding),\(maxScanSide)" }
 }

@@ -57,8 +57,8 @@ struct IntegralImage {
     var squares: [Double]
 
     /// `stride` (row length, at least `g.width + 1`) lets images of several sizes share feature offsets.
-    init(_ g: GrayImage, stride: Int? = nil) {
-        width = g.width + 1; height = g.height + 1; self.stride = max(width, stride ?? 0)
+    init(_ g: GrayImage, stride: Int) {
+        width = g.width + 1; height = g.height + 1; self.stride = max(width, stride)
         sum = [Int32](repeating: 0, count: self.stride * height + Self.tail)
         squares = [Double](repeating: 0, count: self.stride * height + Self.tail)
         let (w, h, stride) = (width, height, self.stride)

@@ -44,16 +44,9 @@ public struct HaarCascade: Sendable {
             throw fail("missing <stages> or <features>")
         }
         var stages: [Stage] = [], trees: [Tree] = [], nodes: [Node] = [], leaves: [Float] = []
-        // Each stage's text runs from its <stageThreshold> to the next one.
-        let stageChunks = stagesText.components(separatedBy: "<stageThreshold>").dropFirst()
-        for chunk in stageChunks {
-            guard let threshold = Float(chunk.prefix { $0 != "<" }.trimmingCharacters(in: .whitespacesAndNewlines)) else {
-                throw fail("bad stageThreshold")
-            }
-            let internals = XMLScan.all("internalNodes", in: chunk), leafTexts = XMLScan.all("leafValues", in: chunk)
-            guard internals.count == leafTexts.count, !internals.isEmpty else { throw fail("stage trees are incomplete") }
-            stages.append(Stage(threshold: threshold, firstTree: Int32(trees.count), treeCount: Int32(internals.count)))
-            for (nodeText, leafText) in zip(internals, leafTexts) {
+        for (threshold, weak) in try XMLScan.stages(stagesText, fail: fail, incomplete: "stage trees are incomplete") {
+            stages.append(Stage(threshold: threshold, firstTree: Int32(trees.count), treeCount: Int32(weak.count)))
+            for (nodeText, leafText) in weak {
                 let numbers = nodeText.split(whereSeparator: \.isWhitespace)
                 let leafValues = leafText.split(whereSeparator: \.isWhitespace).compactMap { Float($0) }
                 guard numbers.count % 4 == 0, !numbers.isEmpty, leafValues.count == numbers.count / 4 + 1 else {
@@ -141,6 +134,20 @@ enum CascadeFile {
 
 /// Just enough XML reading for OpenCV cascade files: the text between <tag> and </tag>.
 enum XMLScan {
+    /// Each stage of a cascade's <stages> text: its threshold and the (internalNodes, leafValues) texts of its
+    /// weak classifiers. A stage's text runs from its <stageThreshold> to the next one.
+    static func stages(_ stagesText: String, fail: (String) -> DetectionError, incomplete: String) throws
+        -> [(threshold: Float, weak: [(nodes: String, leaves: String)])] {
+        try stagesText.components(separatedBy: "<stageThreshold>").dropFirst().map { chunk in
+            guard let threshold = Float(chunk.prefix { $0 != "<" }.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+                throw fail("bad stageThreshold")
+            }
+            let internals = all("internalNodes", in: chunk), leafTexts = all("leafValues", in: chunk)
+            guard internals.count == leafTexts.count, !internals.isEmpty else { throw fail(incomplete) }
+            return (threshold, Array(zip(internals, leafTexts)))
+        }
+    }
+
     static func first(_ tag: String, in text: some StringProtocol) -> String? {
         guard let open = text.range(of: "<\(tag)>"),
               let close = text.range(of: "</\(tag)>", range: open.upperBound..<text.endIndex) else { return nil }

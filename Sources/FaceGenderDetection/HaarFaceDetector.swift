@@ -21,11 +21,7 @@ public struct HaarFaceDetector: FaceDetector {
         self.evaluation = evaluation
     }
 
-    public var settings: String {
-        let o = options
-        return "haar(\(o.scaleFactor),\(o.minNeighbors),\(o.minFaceSize),\(o.borderPadding),\(o.maxScanSide)|"
-            + "\(cascade.stageCount),\(cascade.featureCount))"
-    }
+    public var settings: String { "haar(\(options.boxSettings)|\(cascade.stageCount),\(cascade.featureCount))" }
 
     public func detect(in image: RGBImage) -> [FaceBox] {
         let pyramid = PyramidScan(image: image, options: options, windowWidth: cascade.windowWidth, windowHeight: cascade.windowHeight)

@@ -37,15 +37,10 @@ public struct LBPCascade: Sendable {
             throw fail("missing <stages> or <features>")
         }
         var stages: [Stage] = [], stumps: [Stump] = [], subsets: [UInt32] = []
-        for chunk in stagesText.components(separatedBy: "<stageThreshold>").dropFirst() {
-            guard let threshold = Float(chunk.prefix { $0 != "<" }.trimmingCharacters(in: .whitespacesAndNewlines)) else {
-                throw fail("bad stageThreshold")
-            }
-            let internals = XMLScan.all("internalNodes", in: chunk), leafTexts = XMLScan.all("leafValues", in: chunk)
-            guard internals.count == leafTexts.count, !internals.isEmpty else { throw fail("stage stumps are incomplete") }
+        for (threshold, weak) in try XMLScan.stages(stagesText, fail: fail, incomplete: "stage stumps are incomplete") {
             // OpenCV subtracts a small epsilon from stage thresholds when it loads them.
-            stages.append(Stage(threshold: threshold - 1e-5, firstStump: Int32(stumps.count), stumpCount: Int32(internals.count)))
-            for (nodeText, leafText) in zip(internals, leafTexts) {
+            stages.append(Stage(threshold: threshold - 1e-5, firstStump: Int32(stumps.count), stumpCount: Int32(weak.count)))
+            for (nodeText, leafText) in weak {
                 let numbers = nodeText.split(whereSeparator: \.isWhitespace).compactMap { Int64($0) }
                 let leaves = leafText.split(whereSeparator: \.isWhitespace).compactMap { Float($0) }
                 guard numbers.count == 11, leaves.count == 2 else { throw fail("an LBP stump needs 11 numbers and 2 leaves") }

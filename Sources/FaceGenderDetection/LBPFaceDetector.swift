@@ -12,10 +12,7 @@ public struct LBPFaceDetector: FaceDetector {
         self.options = options
     }
 
-    public var settings: String {
-        let o = options
-        return "lbp(\(o.scaleFactor),\(o.minNeighbors),\(o.minFaceSize),\(o.borderPadding),\(o.maxScanSide)|\(cascade.windowWidth))"
-    }
+    public var settings: String { "lbp(\(options.boxSettings)|\(cascade.windowWidth))" }
 
     public func detect(in image: RGBImage) -> [FaceBox] {
         let pyramid = PyramidScan(image: image, options: options, windowWidth: cascade.windowWidth, windowHeight: cascade.windowHeight)

@@ -96,14 +96,15 @@ public struct FaceCrops: Sendable {
 
     private static func decode(_ data: Data, count: Int, side: Int) -> FaceCrops? {
         guard data.count == count + count * 8 + count * side * side * 3 else { return nil }
-        let bytes = [UInt8](data)
-        let sources = bytes[0..<count].compactMap { CropSource(rawValue: $0) }
+        // Only the small header is copied out byte by byte; the pixels (hundreds of MB) are copied once.
+        let header = [UInt8](data.prefix(count * 9))
+        let sources = header[0..<count].compactMap { CropSource(rawValue: $0) }
         guard sources.count == count else { return nil }
         let inside = (0..<count).map { i in
-            let v = (0..<4).map { k in UInt16(bytes[count + i * 8 + 2 * k]) | UInt16(bytes[count + i * 8 + 2 * k + 1]) << 8 }
+            let v = (0..<4).map { k in UInt16(header[count + i * 8 + 2 * k]) | UInt16(header[count + i * 8 + 2 * k + 1]) << 8 }
             return CropInside(x0: v[0], y0: v[1], x1: v[2], y1: v[3])
         }
-        return FaceCrops(side: side, pixels: Array(bytes[(count + count * 8)...]), sources: sources, inside: inside)
+        return FaceCrops(side: side, pixels: [UInt8](data.dropFirst(count * 9)), sources: sources, inside: inside)
     }
 
     /// FNV-1a, 64-bit: stable across runs (Swift's Hasher is seeded per process).

@@ -49,6 +49,25 @@ import Testing
         }
     }
 
+    @Test func cropCacheReadsBackWhatItWrote() throws {
+        let data = try TinyData(perClass: ["Train": 3, "Validation": 1])
+        defer { data.remove() }
+        let cacheDir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: cacheDir) }
+        let pre = FacePreprocessor(inputSide: 48), detector = try makeDetector()
+        let samples = try LabeledDataset.folder(data.path("Train")).samples
+        func load() -> FaceCrops {
+            FaceCrops.cached(samples, preprocessor: pre, detector: detector, decoder: ImageDecoder(), workers: 2, cacheDir: cacheDir)
+        }
+        let built = load()
+        #expect(try FileManager.default.contentsOfDirectory(atPath: cacheDir).count == 1)
+        // With the photos gone, only the cache file can give the same crops back.
+        for sample in samples { try FileManager.default.removeItem(atPath: sample.path) }
+        let read = load()
+        #expect(read.pixels == built.pixels && read.sources == built.sources && read.inside == built.inside)
+        #expect(!built.inside.allSatisfy { $0.isWhole(side: pre.cropSide) }, "aligned photos' crops reach past the photo")
+    }
+
     @Test func tinyTrainingLearnsAndWritesCheckpoints() throws {
         let data = try TinyData()
         defer { data.remove() }
