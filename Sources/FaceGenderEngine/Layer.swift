@@ -24,6 +24,8 @@ public final class Parameter {
 public struct NamedTensor {
     public let name: String
     public let tensor: Tensor
+
+    public init(name: String, tensor: Tensor) { self.name = name; self.tensor = tensor }
 }
 
 /// One layer of a network: forward and backward side by side.

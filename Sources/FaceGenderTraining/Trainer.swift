@@ -11,12 +11,14 @@ public struct TrainingResult: Sendable {
     public var seconds: Double
 }
 
-/// The training loop: seeded shuffles, background augmentation, validation every epoch, best weights
-/// kept by validation loss, early stopping, and a checkpoint every epoch and on stop.
+/// The training loop: seeded shuffles, background augmentation, validation every epoch (of the weight average
+/// when there is one), best weights kept by validation loss, early stopping, and a checkpoint every epoch and on stop.
 public final class Trainer {
     public let config: TrainingConfig
     public let network: Network
     public let optimizer: Optimizer
+    /// The moving average of the weights, which is validated and saved as best (nil: the live weights are).
+    public let average: WeightAverage?
     public var info: ModelInfo
     public var state: TrainingState
     private let train: (crops: FaceCrops, labels: [Int])
@@ -39,6 +41,7 @@ public final class Trainer {
         case .adamw: optimizer = AdamW(parameters: network.parameters, learningRate: config.learningRate, weightDecay: config.weightDecay)
         case .sgd: optimizer = SGD(parameters: network.parameters, learningRate: config.learningRate, momentum: 0.9, weightDecay: config.weightDecay)
         }
+        average = (config.weightAverageDecay ?? 0) > 0 ? WeightAverage(of: network.namedTensors, decay: config.weightAverageDecay!) : nil
         self.train = train
         self.validation = validation
         self.trainGroups = trainGroups
@@ -54,7 +57,7 @@ public final class Trainer {
 
     /// Continues from the run directory's checkpoint. The settings must match the ones it was written with.
     public func resume() throws {
-        let restored = try Checkpoint.restore(from: checkpointPath, network: network, optimizer: optimizer)
+        let restored = try Checkpoint.restore(from: checkpointPath, network: network, optimizer: optimizer, average: average)
         guard restored.config == config, restored.classes == info.classes else { throw CheckpointError.configMismatch(path: checkpointPath) }
         state = restored
         log("resumed from \(checkpointPath) at epoch \(state.epoch + 1), batch \(state.batchInEpoch)")
@@ -101,6 +104,7 @@ public final class Trainer {
                 network.backward(loss.gradient)
                 if config.gradientClip > 0 { clipGradientNorm(network.parameters, maxNorm: config.gradientClip) }
                 optimizer.step()
+                average?.update(step: state.globalStep)
                 let k = logits.sampleCount
                 state.partialCorrect += batch.labels.indices.filter { i in
                     (0..<k).max { logits[i * k + $0] < logits[i * k + $1] } == batch.labels[i]
@@ -137,7 +141,7 @@ public final class Trainer {
     }
 
     private func finishEpoch(_ epoch: Int) throws {
-        let (valLoss, valAccuracy, _) = evaluateValidation()
+        let (valLoss, valAccuracy, _) = withValidatedWeights { evaluateValidation() }
         let record = EpochRecord(
             epoch: epoch + 1, trainLoss: state.partialLoss / Double(max(state.partialSeen, 1)),
             trainAccuracy: Double(state.partialCorrect) / Double(max(state.partialSeen, 1)),
@@ -150,7 +154,7 @@ public final class Trainer {
             state.bestValidationLoss = valLoss
             state.bestEpoch = epoch
             state.epochsWithoutImprovement = 0
-            try GenderClassifier(network: network, info: info).save(to: bestPath)
+            try withValidatedWeights { try GenderClassifier(network: network, info: info).save(to: bestPath) }
         } else {
             state.epochsWithoutImprovement += 1
         }
@@ -164,7 +168,13 @@ public final class Trainer {
     }
 
     private func saveCheckpoint() throws {
-        try Checkpoint.save(network: network, optimizer: optimizer, state: state, info: info, to: checkpointPath)
+        try Checkpoint.save(network: network, optimizer: optimizer, average: average, state: state, info: info, to: checkpointPath)
+    }
+
+    /// Runs `body` with the weights that are validated and kept: the average when there is one.
+    private func withValidatedWeights<R>(_ body: () throws -> R) rethrows -> R {
+        guard let average else { return try body() }
+        return try average.withAverage(body)
     }
 
     /// Validation loss (plain NLL, no smoothing), accuracy, and the raw logits.

@@ -26,6 +26,9 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     public var timeBudgetSeconds: Double = 0
     /// Groups shown more often in training (see `GroupOversampling`).
     public var oversample: [GroupOversampling] = []
+    /// Decay of the moving average of the weights that is validated and shipped (`WeightAverage`); nil or 0: the
+    /// last step's weights. Optional so checkpoints written before it existed still decode (as nil).
+    public var weightAverageDecay: Float? = 0.999
 
     public init() {}
 

@@ -43,6 +43,8 @@ struct Train: AsyncParsableCommand {
     @Flag(help: "Train without augmentation (for comparison; expect overfitting).") var noAugmentation = false
     @Option(help: "Share of samples whose crop area outside the photo (replicated edges) is replaced by other content.")
     var outsideFill: Float = 0.5
+    @Option(help: "Decay of the weight moving average that is validated and shipped (0: use the last step's weights).")
+    var weightAverageDecay: Float = 0.999
     @Option(help: "Early stopping: epochs without validation improvement (0: never).") var patience = 6
     @Option(help: "Random seed: the same seed and data give the same model.") var seed: UInt64 = 1
     @Option(help: "Worker threads.") var workers = 2
@@ -57,6 +59,7 @@ struct Train: AsyncParsableCommand {
         guard Architecture(rawValue: architecture) != nil else {
             throw ValidationError("--architecture must be one of \(Architecture.allCases.map(\.rawValue).joined(separator: ", "))")
         }
+        guard (0..<1).contains(weightAverageDecay) else { throw ValidationError("--weight-average-decay must be in [0, 1)") }
         guard (0...1).contains(outsideFill) else { throw ValidationError("--outside-fill is a share of samples, from 0 to 1") }
         guard epochs > 0, batchSize > 0, learningRate > 0, workers > 0, inputSide >= 16 else {
             throw ValidationError("--epochs, --batch-size, --learning-rate and --workers must be positive, --input-side at least 16")
@@ -75,6 +78,7 @@ struct Train: AsyncParsableCommand {
         c.timeBudgetSeconds = timeBudgetMinutes * 60
         c.oversample = oversample.compactMap(GroupOversampling.init(argument:))
         c.augmentation.outsideFill = outsideFill
+        c.weightAverageDecay = weightAverageDecay
         if noAugmentation { c.augmentation = .none }
         return c
     }

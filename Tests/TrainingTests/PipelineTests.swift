@@ -109,6 +109,35 @@ import Testing
             #expect(a.tensor.array == b.tensor.array, "\(a.name) differs after resume")
         }
         #expect(finished.state.history.map(\.validationLoss) == straight.state.history.map(\.validationLoss))
+        for (a, b) in zip(straight.average?.state ?? [], second.average?.state ?? []) {
+            #expect(a.tensor.array == b.tensor.array, "\(a.name) differs after resume")
+        }
+    }
+
+    @Test func theWeightAverageIsWhatIsValidatedAndKept() throws {
+        let data = try TinyData(perClass: ["Train": 6, "Validation": 2])
+        defer { data.remove() }
+        let runDir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: runDir) }
+        var c = config(epochs: 2)
+        c.weightAverageDecay = 0.9
+        let t = try trainer(data, c, runDir: runDir)
+        _ = try t.run(stop: StopFlag())
+        let average = try #require(t.average)
+        let best = try SafeTensorsFile.read(from: t.bestFile)
+        for (live, averaged) in zip(t.network.namedTensors, average.state) {
+            #expect(best.tensors[live.name]?.values == averaged.tensor.array, "\(live.name) in best is not the average")
+        }
+        #expect(zip(t.network.namedTensors, average.state).contains { $0.tensor.array != $1.tensor.array },
+                "training goes on with the live weights, not the average")
+        // The average only watches: a run without one trains to the very same live weights.
+        c.weightAverageDecay = 0
+        let plain = try trainer(data, c, runDir: runDir)
+        #expect(plain.average == nil)
+        _ = try plain.run(stop: StopFlag())
+        for (a, b) in zip(t.network.namedTensors, plain.network.namedTensors) {
+            #expect(a.tensor.array == b.tensor.array, "\(a.name): averaging changed training")
+        }
     }
 
     @Test func resumeRefusesDifferentSettings() throws {
