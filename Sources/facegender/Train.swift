@@ -78,7 +78,7 @@ struct Train: AsyncParsableCommand {
         c.timeBudgetSeconds = timeBudgetMinutes * 60
         c.oversample = oversample.compactMap(GroupOversampling.init(argument:))
         c.augmentation.outsideFill = outsideFill
-        c.weightAverageDecay = weightAverageDecay
+        c.weightAverageDecay = weightAverageDecay > 0 ? weightAverageDecay : nil  // nil: as in runs from before averaging
         if noAugmentation { c.augmentation = .none }
         return c
     }
