@@ -29,7 +29,7 @@ public final class Conv2D: Layer {
     public var columnBudget = 4 << 20
 
     /// 3x3 stride-1 'same' convolutions with enough input channels run by Winograd F(4x4, 3x3): the forward
-    /// pass and the data gradient (as the transposed convolution); the weight gradient stays im2col + GEMM.
+    /// pass, the data gradient (as the transposed convolution) and the weight gradient.
     /// A first layer's three channels would make Winograd's GEMMs too thin, so it keeps im2col.
     private let winograd: Winograd3x3?, winogradTransposed: Winograd3x3?
     /// False forces im2col everywhere (for tests and side-by-side benchmarks).
@@ -183,32 +183,53 @@ public final class Conv2D: Layer {
     public func backward(_ dy: Tensor) -> Tensor {
         guard let x = input else { preconditionFailure("Conv2D.backward before forward") }
         let g = geometry(x), n = x.shape[0]
-        let dataByWinograd = propagatesGradient && winogradApplies(images: n, g)
         if propagatesGradient { gradInput.resize(x.shape) }
-        if propagatesGradient && !dataByWinograd { gradInput.zero() }
+        if let winograd, let winogradTransposed, winogradApplies(images: n, g) {
+            backwardByWinograd(x, dy, g, n, winograd, winogradTransposed)
+        } else {
+            backwardByColumns(x, dy, g, n)
+        }
+        return gradInput
+    }
+
+    /// Weight gradient and data gradient (as the transposed convolution) both by Winograd; no column matrix.
+    private func backwardByWinograd(_ x: Tensor, _ dy: Tensor, _ g: ConvGeometry, _ n: Int,
+                                    _ winograd: Winograd3x3, _ transposed: Winograd3x3) {
+        winograd.accumulateWeightGradient(input: x.data, outputGradient: dy.data, images: n, height: g.height, width: g.width,
+                                          into: weight.gradient.data)
+        if let bias {
+            let pixels = g.outPixels
+            for i in 0..<n {
+                for oc in 0..<outChannels {
+                    let row = dy.data + (i * outChannels + oc) * pixels
+                    var s: Float = 0
+                    for p in 0..<pixels { s += row[p] }
+                    bias.gradient[oc] += s
+                }
+            }
+        }
+        guard propagatesGradient else { return }
+        transposed.setWeights(weight.value.data, flipped: true)
+        transposed.run(dy.data, gradInput.data, images: n, height: g.height, width: g.width, epilogue: .identity)
+    }
+
+    private func backwardByColumns(_ x: Tensor, _ dy: Tensor, _ g: ConvGeometry, _ n: Int) {
+        if propagatesGradient { gradInput.zero() }
         let workers = min(parallelism.workers, n)
         for w in 0..<workers {
             weightGradParts[w].resize(weight.value.shape); weightGradParts[w].zero()
             biasGradParts[w].resize([outChannels]); biasGradParts[w].zero()
         }
         parallelism.forEachChunk(n) { w, images in
-            for start in groups(images, g) {
-                backwardGroup(x, dy, start, groupEnd(start, images, g), g, w, columnsGiveDataGradient: !dataByWinograd)
-            }
-        }
-        if dataByWinograd, let winogradTransposed {
-            winogradTransposed.setWeights(weight.value.data, flipped: true)
-            winogradTransposed.run(dy.data, gradInput.data, images: n, height: g.height, width: g.width, epilogue: .identity)
+            for start in groups(images, g) { backwardGroup(x, dy, start, groupEnd(start, images, g), g, w) }
         }
         for w in 0..<workers {
             accumulate(weight.gradient, weightGradParts[w])
             if let bias { accumulate(bias.gradient, biasGradParts[w]) }
         }
-        return gradInput
     }
 
-    private func backwardGroup(_ x: Tensor, _ dy: Tensor, _ start: Int, _ end: Int, _ g: ConvGeometry, _ w: Int,
-                               columnsGiveDataGradient: Bool) {
+    private func backwardGroup(_ x: Tensor, _ dy: Tensor, _ start: Int, _ end: Int, _ g: ConvGeometry, _ w: Int) {
         let pixels = g.outPixels, count = end - start, ld = count * pixels
         let col = columns[w], gathered = products[w], dW = weightGradParts[w], dB = biasGradParts[w]
         // dY of the group as one [OC, G*P] matrix: one image's dY already is; several are gathered.
@@ -235,7 +256,7 @@ public final class Conv2D: Layer {
                 dB[oc] += s
             }
         }
-        guard propagatesGradient && columnsGiveDataGradient else { return }
+        guard propagatesGradient else { return }
         // dcol = W^T * dY overwrites the column matrix, then folds back per image.
         matmul(transposeA: true, transposeB: false, m: g.patchSize, n: ld, k: outChannels,
                a: weight.value.data, lda: g.patchSize, b: dYGroup, ldb: ld, beta: 0, c: col.data, ldc: ld)

@@ -4,6 +4,9 @@
 /// transformed tile:  M[ξ] (OC x T) = U[ξ] (OC x C) * V[ξ] (C x T)
 /// with U = G g Gᵀ (weights), V = Bᵀ d B (input patches), and each output tile Aᵀ M A.
 ///
+/// The weight gradient runs the same way backwards: with dM = A dY Aᵀ per output tile,
+/// dU[ξ] (OC x C) = Σ_tiles dM[ξ] (OC x T) * V[ξ]ᵀ (T x C), and dW = Gᵀ dU G: a quarter of im2col's multiplications.
+///
 /// Tiles of all images are numbered in one sequence and dealt out to workers in blocks, so a batch of
 /// one image is shared by the cores as well as a batch of 64 is.
 public final class Winograd3x3 {
@@ -13,6 +16,8 @@ public final class Winograd3x3 {
     private let transformedWeights = Tensor(shape: [0])
     /// Per-worker V [36, C, B] and M [36, OC, B].
     private let inputTiles: [Tensor], productTiles: [Tensor]
+    /// Per-worker dU [36, OC, C], the weight gradient in the transformed domain.
+    private let weightGradientTiles: [Tensor]
     /// Tiles per block: keeps a block's V and M near 4 MB per worker (cache-sized), and GEMMs wide enough.
     let blockTiles: Int
 
@@ -22,6 +27,7 @@ public final class Winograd3x3 {
         blockTiles = max(32, min(512, (1 << 20) / (36 * (inChannels + outChannels))))
         inputTiles = (0..<parallelism.workers).map { _ in Tensor(shape: [0]) }
         productTiles = (0..<parallelism.workers).map { _ in Tensor(shape: [0]) }
+        weightGradientTiles = (0..<parallelism.workers).map { _ in Tensor(shape: [0]) }
     }
 
     /// Transforms the weights, given as [OC, C, 3, 3]; with `flipped`, as the weights of the transposed
@@ -77,6 +83,102 @@ public final class Winograd3x3 {
                 start = end
             }
         }
+    }
+
+    /// dW += dL/dW, [OC, C, 3, 3], from the forward input x ([n, C, height, width]) and dL/dy ([n, OC, height, width]).
+    public func accumulateWeightGradient(input x: UnsafePointer<Float>, outputGradient dy: UnsafePointer<Float>, images n: Int,
+                                         height: Int, width: Int, into dW: UnsafeMutablePointer<Float>) {
+        let geometry = TileGeometry(height: height, width: width)
+        let total = n * geometry.tilesPerImage, chunks = (total + 7) / 8
+        guard total > 0 else { return }
+        let used = min(parallelism.workers, chunks)
+        for w in 0..<used { weightGradientTiles[w].resize([36, outChannels, inChannels]); weightGradientTiles[w].zero() }
+        parallelism.forEachChunk(chunks) { w, chunk in
+            let tiles = (chunk.lowerBound * 8)..<min(total, chunk.upperBound * 8)
+            var start = tiles.lowerBound
+            while start < tiles.upperBound {
+                let end = min(tiles.upperBound, start + blockTiles)
+                weightGradientBlock(x, dy, start..<end, geometry, inputTiles[w], productTiles[w], weightGradientTiles[w])
+                start = end
+            }
+        }
+        for w in 1..<used { accumulate(weightGradientTiles[0], weightGradientTiles[w]) }
+        inverseFilterTransform(weightGradientTiles[0].data, into: dW)
+    }
+
+    private func weightGradientBlock(_ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>, _ tiles: Range<Int>, _ geo: TileGeometry,
+                                     _ vTensor: Tensor, _ mTensor: Tensor, _ duTensor: Tensor) {
+        let c = inChannels, oc = outChannels, b = tiles.count
+        vTensor.resize([36, c, b]); mTensor.resize([36, oc, b])
+        transformInput(x, tiles, geo, vTensor.data)
+        transformOutputGradient(dy, tiles, geo, mTensor.data)
+        for xi in 0..<36 {
+            matmul(transposeA: false, transposeB: true, m: oc, n: c, k: b,
+                   a: mTensor.data + xi * oc * b, lda: b, b: vTensor.data + xi * c * b, ldb: b,
+                   beta: 1, c: duTensor.data + xi * oc * c, ldc: c)
+        }
+    }
+
+    /// dM[ξ][o][j] = (A dY Aᵀ)[ξ] for the 4x4 block of dL/dy of tile `tiles.lowerBound + j` (zero past the map's edge).
+    private func transformOutputGradient(_ dy: UnsafePointer<Float>, _ tiles: Range<Int>, _ geo: TileGeometry,
+                                         _ m: UnsafeMutablePointer<Float>) {
+        let oc = outChannels, b = tiles.count, h = geo.height, w = geo.width, plane = h * w
+        let xiStride = oc * b
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: 16 + 24 + 36) { scratch in
+            let g = scratch.baseAddress!, t = g + 16, u = t + 24
+            for o in 0..<oc {
+                for (j, tile) in tiles.enumerated() {
+                    let (image, row0, col0) = geo.locate(tile)
+                    let rows = min(4, h - row0), cols = min(4, w - col0)
+                    let src = dy + (image * oc + o) * plane + row0 * w + col0
+                    for r in 0..<4 { for k in 0..<4 { g[r * 4 + k] = r < rows && k < cols ? src[r * w + k] : 0 } }
+                    // Columns: t = A g (6x4), then rows: u = t Aᵀ (6x6).
+                    for k in 0..<4 { Self.gradientTransform(g + k, 4, t + k, 4) }
+                    for r in 0..<6 { Self.gradientTransform(t + r * 4, 1, u + r * 6, 1) }
+                    let dst = m + o * b + j
+                    for k in 0..<36 { dst[k * xiStride] = u[k] }
+                }
+            }
+        }
+    }
+
+    /// out = A in: six values from four (the transpose of `outputTransform`).
+    @inline(__always)
+    private static func gradientTransform(_ i: UnsafePointer<Float>, _ si: Int, _ o: UnsafeMutablePointer<Float>, _ so: Int) {
+        let y0 = i[0], y1 = i[si], y2 = i[2 * si], y3 = i[3 * si]
+        o[0] = y0
+        o[so] = y0 + y1 + y2 + y3
+        o[2 * so] = y0 - y1 + y2 - y3
+        o[3 * so] = y0 + 2 * y1 + 4 * y2 + 8 * y3
+        o[4 * so] = y0 - 2 * y1 + 4 * y2 - 8 * y3
+        o[5 * so] = y3
+    }
+
+    /// dW[o][i] += Gᵀ dU[o][i] G for every channel pair: 3x3 from each 6x6.
+    private func inverseFilterTransform(_ du: UnsafePointer<Float>, into dW: UnsafeMutablePointer<Float>) {
+        let plane = outChannels * inChannels
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: 36 + 18 + 3) { scratch in
+            let tile = scratch.baseAddress!, t = tile + 36, row = t + 18
+            for pair in 0..<plane {
+                for k in 0..<36 { tile[k] = du[k * plane + pair] }
+                // Columns: t = Gᵀ tile (3x6), then rows: Gᵀ tᵀ gives (t G) row by row.
+                for k in 0..<6 { Self.filterGradientTransform(tile + k, 6, t + k, 6) }
+                let target = dW + pair * 9
+                for r in 0..<3 {
+                    Self.filterGradientTransform(t + r * 6, 1, row, 1)
+                    for k in 0..<3 { target[r * 3 + k] += row[k] }
+                }
+            }
+        }
+    }
+
+    /// out = Gᵀ in: three values from six (the transpose of `filterTransform`).
+    @inline(__always)
+    private static func filterGradientTransform(_ i: UnsafePointer<Float>, _ si: Int, _ o: UnsafeMutablePointer<Float>, _ so: Int) {
+        let v0 = i[0], v1 = i[si], v2 = i[2 * si], v3 = i[3 * si], v4 = i[4 * si], v5 = i[5 * si]
+        o[0] = v0 / 4 - (v1 + v2) / 6 + (v3 + v4) / 24
+        o[so] = (v2 - v1) / 6 + (v3 - v4) / 12
+        o[2 * so] = -(v1 + v2) / 6 + (v3 + v4) / 6 + v5
     }
 
     struct TileGeometry {

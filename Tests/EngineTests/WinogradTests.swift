@@ -8,6 +8,8 @@ import Testing
         let conv = Conv2D(name: "w", inChannels: c, outChannels: oc, kernel: 3, stride: 1, padding: 1, bias: bias,
                           parallelism: Parallelism(workers: workers), rng: &rng)
         if let b = conv.bias { for i in 0..<oc { b.value[i] = Float(i) * 0.1 - 0.3 } }
+        // Small test maps have few tiles, which the engine would hand to im2col: force Winograd here.
+        conv.winogradMinimumTiles = 0
         return conv
     }
 
@@ -73,6 +75,25 @@ import Testing
         let columns = layer.backward(dy).array
         let worst = zip(winograd, columns).map { abs($0 - $1) }.max() ?? 0
         #expect(worst < 5e-4, "largest difference \(worst)")
+    }
+
+    @Test(arguments: [(10, 9, 3), (32, 32, 2), (4, 4, 70)])
+    func weightGradientMatchesIm2col(height: Int, width: Int, batch: Int) {
+        let layer = conv(16, 24, bias: true, workers: 2)
+        let x = randomTensor([batch, 16, height, width], seed: 3), dy = randomTensor([batch, 24, height, width], seed: 4)
+        func gradients() -> (weight: [Float], bias: [Float]) {
+            layer.weight.gradient.zero(); layer.bias!.gradient.zero()
+            _ = layer.forward(x, mode: .training)
+            _ = layer.backward(dy)
+            return (layer.weight.gradient.array, layer.bias!.gradient.array)
+        }
+        let winograd = gradients()
+        layer.allowsWinograd = false
+        let columns = gradients()
+        let scale = columns.weight.map(abs).max() ?? 1
+        let worst = zip(winograd.weight, columns.weight).map { abs($0 - $1) }.max() ?? 0
+        #expect(worst / scale < 1e-4, "largest difference \(worst) of \(scale)")
+        #expect(zip(winograd.bias, columns.bias).allSatisfy { abs($0 - $1) <= 1e-3 * max(1, abs($1)) })
     }
 
     /// Inference folds Conv → BatchNorm → ReLU into the convolution; the result must equal the three layers run
