@@ -23,6 +23,9 @@ public struct AugmentationPolicy: Codable, Equatable, Sendable {
     /// a network that only ever saw replicated edges learns from them (a grey border around the same aligned
     /// photos cost the previous model 5 points). nil (model files from before this option): 0.
     public var outsideFill: Float? = 0.5
+    /// Probability of each camera degradation (low resolution, hard JPEG compression) of a training crop, drawn
+    /// independently. nil: none (as in runs from before this option).
+    public var cameraDegradation: Float?
 
     public init() {}
 
@@ -31,6 +34,7 @@ public struct AugmentationPolicy: Codable, Equatable, Sendable {
         var p = AugmentationPolicy()
         p.flip = false; p.maxRotation = 0; p.maxScale = 0; p.maxShift = 0
         p.brightness = 0; p.contrast = 0; p.saturation = 0; p.erasing = 0; p.grayscale = 0; p.outsideFill = 0
+        p.cameraDegradation = 0
         return p
     }()
 }

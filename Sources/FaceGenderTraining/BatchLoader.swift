@@ -68,6 +68,7 @@ public final class BatchLoader {
                 let donor = crops.crop(Int.random(in: 0..<crops.count, using: &rng))
                 OutsideFill.apply(to: &crop, inside: crops.inside[index], donor: donor, using: &rng)
             }
+            CameraDegradation.apply(to: &crop, probability: policy.cameraDegradation ?? 0, using: &rng)
             preprocessor.write(crop, augmentation: sample, into: tensor, index: i)
         }
         slots[slot].labels = members.map { labels[$0] }

@@ -43,6 +43,8 @@ struct Train: AsyncParsableCommand {
     @Flag(help: "Train without augmentation (for comparison; expect overfitting).") var noAugmentation = false
     @Option(help: "Share of samples whose crop area outside the photo (replicated edges) is replaced by other content.")
     var outsideFill: Float = 0.5
+    @Option(help: "Probability of each camera degradation of a training crop: low resolution (a 19-48 px face), hard JPEG.")
+    var cameraDegradation: Float = 0
     @Option(help: "Decay of the weight moving average that is validated and shipped (0: use the last step's weights).")
     var weightAverageDecay: Float = 0.999
     @Option(help: "Early stopping: epochs without validation improvement (0: never).") var patience = 6
@@ -61,6 +63,7 @@ struct Train: AsyncParsableCommand {
         }
         guard (0..<1).contains(weightAverageDecay) else { throw ValidationError("--weight-average-decay must be in [0, 1)") }
         guard (0...1).contains(outsideFill) else { throw ValidationError("--outside-fill is a share of samples, from 0 to 1") }
+        guard (0...1).contains(cameraDegradation) else { throw ValidationError("--camera-degradation is a probability, from 0 to 1") }
         guard epochs > 0, batchSize > 0, learningRate > 0, workers > 0, inputSide >= 16 else {
             throw ValidationError("--epochs, --batch-size, --learning-rate and --workers must be positive, --input-side at least 16")
         }
@@ -78,6 +81,7 @@ struct Train: AsyncParsableCommand {
         c.timeBudgetSeconds = timeBudgetMinutes * 60
         c.oversample = oversample.compactMap(GroupOversampling.init(argument:))
         c.augmentation.outsideFill = outsideFill
+        c.augmentation.cameraDegradation = cameraDegradation > 0 ? cameraDegradation : nil
         c.weightAverageDecay = weightAverageDecay > 0 ? weightAverageDecay : nil  // nil: as in runs from before averaging
         if noAugmentation { c.augmentation = .none }
         return c
