@@ -198,15 +198,8 @@ public final class Conv2D: Layer {
         winograd.accumulateWeightGradient(input: x.data, outputGradient: dy.data, images: n, height: g.height, width: g.width,
                                           into: weight.gradient.data)
         if let bias {
-            let pixels = g.outPixels
-            for i in 0..<n {
-                for oc in 0..<outChannels {
-                    let row = dy.data + (i * outChannels + oc) * pixels
-                    var s: Float = 0
-                    for p in 0..<pixels { s += row[p] }
-                    bias.gradient[oc] += s
-                }
-            }
+            let plane = outChannels * g.outPixels
+            for i in 0..<n { addRowSums(dy.data + i * plane, rows: outChannels, length: g.outPixels, into: bias.gradient.data) }
         }
         guard propagatesGradient else { return }
         transposed.setWeights(weight.value.data, flipped: true)
@@ -248,14 +241,7 @@ public final class Conv2D: Layer {
         unfold(x, start, end, g, into: col)
         matmul(transposeA: false, transposeB: true, m: outChannels, n: g.patchSize, k: ld,
                a: dYGroup, lda: ld, b: col.data, ldb: ld, beta: 1, c: dW.data, ldc: g.patchSize)
-        if bias != nil {
-            for oc in 0..<outChannels {
-                var s: Float = 0
-                let row = dYGroup + oc * ld
-                for p in 0..<ld { s += row[p] }
-                dB[oc] += s
-            }
-        }
+        if bias != nil { addRowSums(dYGroup, rows: outChannels, length: ld, into: dB.data) }
         guard propagatesGradient else { return }
         // dcol = W^T * dY overwrites the column matrix, then folds back per image.
         matmul(transposeA: true, transposeB: false, m: g.patchSize, n: ld, k: outChannels,
@@ -268,6 +254,17 @@ public final class Conv2D: Layer {
                 col2im(col.data + j * pixels, dx, g, rowStride: ld)
             }
         }
+    }
+}
+
+/// sums[r] += the sum of row r of a rows x length matrix (a bias gradient from dL/dy).
+@inline(__always)
+func addRowSums(_ matrix: UnsafePointer<Float>, rows: Int, length: Int, into sums: UnsafeMutablePointer<Float>) {
+    for r in 0..<rows {
+        let row = matrix + r * length
+        var s: Float = 0
+        for p in 0..<length { s += row[p] }
+        sums[r] += s
     }
 }
 
