@@ -72,14 +72,20 @@ public final class Winograd3x3 {
     public func run(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, images n: Int, height: Int, width: Int,
                     epilogue: ConvEpilogue) {
         let geometry = TileGeometry(height: height, width: width)
-        let total = n * geometry.tilesPerImage
+        forEachBlock(of: n * geometry.tilesPerImage) { w, tiles in
+            runBlock(x, y, tiles, geometry, epilogue, inputTiles[w], productTiles[w])
+        }
+    }
+
+    /// Deals `total` tiles to the workers in chunks of 8 (so a worker's range is not cut into slivers), and each
+    /// worker's range to `body` in blocks of at most `blockTiles`.
+    private func forEachBlock(of total: Int, _ body: (_ worker: Int, _ tiles: Range<Int>) -> Void) {
         parallelism.forEachChunk((total + 7) / 8) { w, chunk in
-            // Chunks of 8 tiles, so a worker's range is not cut into slivers.
             let tiles = (chunk.lowerBound * 8)..<min(total, chunk.upperBound * 8)
             var start = tiles.lowerBound
             while start < tiles.upperBound {
                 let end = min(tiles.upperBound, start + blockTiles)
-                runBlock(x, y, start..<end, geometry, epilogue, inputTiles[w], productTiles[w])
+                body(w, start..<end)
                 start = end
             }
         }
@@ -89,20 +95,13 @@ public final class Winograd3x3 {
     public func accumulateWeightGradient(input x: UnsafePointer<Float>, outputGradient dy: UnsafePointer<Float>, images n: Int,
                                          height: Int, width: Int, into dW: UnsafeMutablePointer<Float>) {
         let geometry = TileGeometry(height: height, width: width)
-        let total = n * geometry.tilesPerImage, chunks = (total + 7) / 8
-        guard total > 0 else { return }
-        let used = min(parallelism.workers, chunks)
-        for w in 0..<used { weightGradientTiles[w].resize([36, outChannels, inChannels]); weightGradientTiles[w].zero() }
-        parallelism.forEachChunk(chunks) { w, chunk in
-            let tiles = (chunk.lowerBound * 8)..<min(total, chunk.upperBound * 8)
-            var start = tiles.lowerBound
-            while start < tiles.upperBound {
-                let end = min(tiles.upperBound, start + blockTiles)
-                weightGradientBlock(x, dy, start..<end, geometry, inputTiles[w], productTiles[w], weightGradientTiles[w])
-                start = end
-            }
+        guard n * geometry.tilesPerImage > 0 else { return }
+        // Every worker's part starts at zero (a worker without tiles then adds nothing).
+        for part in weightGradientTiles { part.resize([36, outChannels, inChannels]); part.zero() }
+        forEachBlock(of: n * geometry.tilesPerImage) { w, tiles in
+            weightGradientBlock(x, dy, tiles, geometry, inputTiles[w], productTiles[w], weightGradientTiles[w])
         }
-        for w in 1..<used { accumulate(weightGradientTiles[0], weightGradientTiles[w]) }
+        for part in weightGradientTiles.dropFirst() { accumulate(weightGradientTiles[0], part) }
         inverseFilterTransform(weightGradientTiles[0].data, into: dW)
     }
 

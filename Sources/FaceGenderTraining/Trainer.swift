@@ -41,7 +41,8 @@ public final class Trainer {
         case .adamw: optimizer = AdamW(parameters: network.parameters, learningRate: config.learningRate, weightDecay: config.weightDecay)
         case .sgd: optimizer = SGD(parameters: network.parameters, learningRate: config.learningRate, momentum: 0.9, weightDecay: config.weightDecay)
         }
-        average = (config.weightAverageDecay ?? 0) > 0 ? WeightAverage(of: network.namedTensors, decay: config.weightAverageDecay!) : nil
+        let tensors = network.namedTensors
+        average = config.weightAverageDecay.flatMap { $0 > 0 ? WeightAverage(of: tensors, decay: $0) : nil }
         self.train = train
         self.validation = validation
         self.trainGroups = trainGroups
