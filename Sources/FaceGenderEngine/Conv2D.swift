@@ -39,7 +39,7 @@ public final class Conv2D: Layer {
     public var usesWinograd: Bool { winograd != nil && allowsWinograd }
     /// Fewer 4x4 output tiles than this in a call (small maps at batch 1) make Winograd's 36 GEMMs too
     /// narrow to beat one im2col GEMM, so such calls use im2col.
-    public var winogradMinimumTiles = 128
+    public var winogradMinimumTiles = 16
 
     public init(name: String, inChannels: Int, outChannels: Int, kernel: Int, stride: Int = 1,
                 padding: Int = 0, bias: Bool = false, parallelism: Parallelism, rng: inout RandomGenerator) {

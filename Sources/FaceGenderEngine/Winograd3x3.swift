@@ -121,29 +121,38 @@ public final class Winograd3x3 {
     /// dM[ξ][o][j] = (A dY Aᵀ)[ξ] for the 4x4 block of dL/dy of tile `tiles.lowerBound + j` (zero past the map's edge).
     private func transformOutputGradient(_ dy: UnsafePointer<Float>, _ tiles: Range<Int>, _ geo: TileGeometry,
                                          _ m: UnsafeMutablePointer<Float>) {
-        let oc = outChannels, b = tiles.count, h = geo.height, w = geo.width, plane = h * w
-        let xiStride = oc * b
-        withUnsafeTemporaryAllocation(of: Float.self, capacity: 16 + 24 + 36) { scratch in
-            let g = scratch.baseAddress!, t = g + 16, u = t + 24
+        let oc = outChannels, b = tiles.count, w = geo.width, xiStride = oc * b
+        geo.withPlacements(of: tiles, channels: oc) { placements in
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: 16 * Lanes.scalarCount) { scratch in
+        withUnsafeTemporaryAllocation(of: Lanes.self, capacity: 16 + 24 + 36) { lanes in
+            let gathered = scratch.baseAddress!, g = lanes.baseAddress!, t = g + 16, u = t + 24
             for o in 0..<oc {
-                for (j, tile) in tiles.enumerated() {
-                    let (image, row0, col0) = geo.locate(tile)
-                    let rows = min(4, h - row0), cols = min(4, w - col0)
-                    let src = dy + (image * oc + o) * plane + row0 * w + col0
-                    for r in 0..<4 { for k in 0..<4 { g[r * 4 + k] = r < rows && k < cols ? src[r * w + k] : 0 } }
+                for j0 in Swift.stride(from: 0, to: b, by: Lanes.scalarCount) {
+                    let count = min(Lanes.scalarCount, b - j0)
+                    for lane in 0..<count {
+                        let place = placements[j0 + lane], src = dy + place.offset + o * geo.plane
+                        for r in 0..<4 {
+                            for k in 0..<4 {
+                                gathered[(r * 4 + k) * Lanes.scalarCount + lane] = r < place.rows && k < place.columns ? src[r * w + k] : 0
+                            }
+                        }
+                    }
+                    for k in 0..<16 { g[k] = Lanes.load(gathered + k * Lanes.scalarCount) }
                     // Columns: t = A g (6x4), then rows: u = t Aᵀ (6x6).
                     for k in 0..<4 { Self.gradientTransform(g + k, 4, t + k, 4) }
                     for r in 0..<6 { Self.gradientTransform(t + r * 4, 1, u + r * 6, 1) }
-                    let dst = m + o * b + j
-                    for k in 0..<36 { dst[k * xiStride] = u[k] }
+                    let dst = m + o * b + j0
+                    for k in 0..<36 { u[k].store(to: dst + k * xiStride, count: count) }
                 }
             }
+        }
+        }
         }
     }
 
     /// out = A in: six values from four (the transpose of `outputTransform`).
     @inline(__always)
-    private static func gradientTransform(_ i: UnsafePointer<Float>, _ si: Int, _ o: UnsafeMutablePointer<Float>, _ so: Int) {
+    private static func gradientTransform(_ i: UnsafePointer<Lanes>, _ si: Int, _ o: UnsafeMutablePointer<Lanes>, _ so: Int) {
         let y0 = i[0], y1 = i[si], y2 = i[2 * si], y3 = i[3 * si]
         o[0] = y0
         o[so] = y0 + y1 + y2 + y3
@@ -187,6 +196,30 @@ public final class Winograd3x3 {
             tilesDown = (height + 3) / 4; tilesAcross = (width + 3) / 4
         }
         var tilesPerImage: Int { tilesDown * tilesAcross }
+        var plane: Int { height * width }
+        /// Where a tile's 4x4 block of output pixels starts in channel 0 of an [N, channels, height, width] map,
+        /// and how many of its rows and columns lie inside the map.
+        struct Placement { var offset: Int, rows: Int, columns: Int }
+        /// The placements of `tiles`, in a temporary buffer for the duration of `body`.
+        func withPlacements<R>(of tiles: Range<Int>, channels: Int, _ body: (UnsafeMutableBufferPointer<Placement>) -> R) -> R {
+            withUnsafeTemporaryAllocation(of: Placement.self, capacity: tiles.count) { placements in
+                for (j, tile) in tiles.enumerated() {
+                    let (image, row0, col0) = locate(tile)
+                    placements[j] = Placement(offset: image * channels * plane + row0 * width + col0,
+                                              rows: min(4, height - row0), columns: min(4, width - col0))
+                }
+                return body(placements)
+            }
+        }
+        /// Calls `body` on the tiles of `tiles` that belong to each image in turn.
+        func forEachImage(in tiles: Range<Int>, _ body: (_ image: Int, _ tiles: Range<Int>) -> Void) {
+            var first = tiles.lowerBound
+            while first < tiles.upperBound {
+                let image = first / tilesPerImage, end = min(tiles.upperBound, (image + 1) * tilesPerImage)
+                body(image, first..<end)
+                first = end
+            }
+        }
         /// (image, first output row, first output column) of global tile `t`.
         func locate(_ t: Int) -> (image: Int, row: Int, column: Int) {
             let image = t / tilesPerImage, r = t % tilesPerImage
@@ -207,43 +240,55 @@ public final class Winograd3x3 {
         transformOutput(mTensor.data, y, tiles, geo, epilogue)
     }
 
+    /// Eight tiles side by side: the transforms run on eight tiles at once, one per SIMD lane.
+    typealias Lanes = SIMD8<Float>
+
     /// V[ξ][ch][j] = (Bᵀ d B)[ξ] for the 6x6 patch d of tile `tiles.lowerBound + j`, channel ch (zero padded).
     private func transformInput(_ x: UnsafePointer<Float>, _ tiles: Range<Int>, _ geo: TileGeometry, _ v: UnsafeMutablePointer<Float>) {
-        let c = inChannels, b = tiles.count, h = geo.height, w = geo.width, plane = h * w
-        let xiStride = c * b
-        // Channel outer, tile inner: each of the 36 output streams V[ξ][ch][...] is then written in order,
-        // instead of 36 x C cache lines being touched once per tile.
-        withUnsafeTemporaryAllocation(of: Float.self, capacity: 72) { scratch in
-            let d = scratch.baseAddress!, t = d + 36
-            for ch in 0..<c {
-                for (j, tile) in tiles.enumerated() {
-                    let (image, row0, col0) = geo.locate(tile)
-                    let top = row0 - 1, left = col0 - 1
+        let c = inChannels, b = tiles.count, xiStride = c * b
+        // Each channel plane is first copied into a zero-bordered plane in which every tile's 6x6 patch lies
+        // inside, so gathering a patch needs no bounds checks.
+        let paddedWidth = geo.tilesAcross * 4 + 2, paddedPlane = (geo.tilesDown * 4 + 2) * paddedWidth
+        let plane = geo.height * geo.width
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: paddedPlane + 36 * Lanes.scalarCount) { scratch in
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: b) { patchOffsets in
+        withUnsafeTemporaryAllocation(of: Lanes.self, capacity: 72) { lanes in
+            let padded = scratch.baseAddress!, gathered = padded + paddedPlane
+            let offsets = patchOffsets.baseAddress!, d = lanes.baseAddress!, t = d + 36
+            padded.update(repeating: 0, count: paddedPlane)
+            for (j, tile) in tiles.enumerated() {
+                let (_, row0, col0) = geo.locate(tile)
+                offsets[j] = row0 * paddedWidth + col0
+            }
+            geo.forEachImage(in: tiles) { image, imageTiles in
+                for ch in 0..<c {
                     let src = x + (image * c + ch) * plane
-                    if top >= 0 && left >= 0 && top + 6 <= h && left + 6 <= w {
-                        for r in 0..<6 { let p = src + (top + r) * w + left; for k in 0..<6 { d[r * 6 + k] = p[k] } }
-                    } else {
-                        for r in 0..<6 {
-                            let iy = top + r
-                            for k in 0..<6 {
-                                let ix = left + k
-                                d[r * 6 + k] = iy >= 0 && iy < h && ix >= 0 && ix < w ? src[iy * w + ix] : 0
-                            }
-                        }
+                    for r in 0..<geo.height {
+                        (padded + (r + 1) * paddedWidth + 1).update(from: src + r * geo.width, count: geo.width)
                     }
-                    // Rows: t = Bᵀ d, then columns: V = t B (the same combination along the other axis).
-                    for k in 0..<6 { Self.dataTransform(d + k, 6, t + k, 6) }
-                    for r in 0..<6 { Self.dataTransform(t + r * 6, 1, d + r * 6, 1) }
-                    let dst = v + ch * b + j
-                    for k in 0..<36 { dst[k * xiStride] = d[k] }
+                    for first in Swift.stride(from: imageTiles.lowerBound, to: imageTiles.upperBound, by: Lanes.scalarCount) {
+                        let j0 = first - tiles.lowerBound, count = min(Lanes.scalarCount, imageTiles.upperBound - first)
+                        for lane in 0..<count {
+                            let patch = padded + offsets[j0 + lane]
+                            for r in 0..<6 { for k in 0..<6 { gathered[(r * 6 + k) * Lanes.scalarCount + lane] = patch[r * paddedWidth + k] } }
+                        }
+                        for k in 0..<36 { d[k] = Lanes.load(gathered + k * Lanes.scalarCount) }
+                        // Rows: t = Bᵀ d, then columns: V = t B (the same combination along the other axis).
+                        for k in 0..<6 { Self.dataTransform(d + k, 6, t + k, 6) }
+                        for r in 0..<6 { Self.dataTransform(t + r * 6, 1, d + r * 6, 1) }
+                        let dst = v + ch * b + j0
+                        for k in 0..<36 { d[k].store(to: dst + k * xiStride, count: count) }
+                    }
                 }
             }
+        }
+        }
         }
     }
 
     /// out = Bᵀ in for a 6-vector read and written with the given strides.
     @inline(__always)
-    private static func dataTransform(_ i: UnsafePointer<Float>, _ si: Int, _ o: UnsafeMutablePointer<Float>, _ so: Int) {
+    private static func dataTransform(_ i: UnsafePointer<Lanes>, _ si: Int, _ o: UnsafeMutablePointer<Lanes>, _ so: Int) {
         let d0 = i[0], d1 = i[si], d2 = i[2 * si], d3 = i[3 * si], d4 = i[4 * si], d5 = i[5 * si]
         o[0] = 4 * d0 - 5 * d2 + d4
         o[so] = -4 * d1 - 4 * d2 + d3 + d4
@@ -255,7 +300,7 @@ public final class Winograd3x3 {
 
     /// out = Aᵀ in: four values from six.
     @inline(__always)
-    private static func outputTransform(_ i: UnsafePointer<Float>, _ si: Int, _ o: UnsafeMutablePointer<Float>, _ so: Int) {
+    private static func outputTransform(_ i: UnsafePointer<Lanes>, _ si: Int, _ o: UnsafeMutablePointer<Lanes>, _ so: Int) {
         let m0 = i[0], m1 = i[si], m2 = i[2 * si], m3 = i[3 * si], m4 = i[4 * si], m5 = i[5 * si]
         let a = m1 + m2, s = m1 - m2, a2 = m3 + m4, s2 = m3 - m4
         o[0] = m0 + a + a2
@@ -267,30 +312,51 @@ public final class Winograd3x3 {
     /// Output tiles Aᵀ M A, through the epilogue, into the [N, OC, H, W] output (cut at the map's edge).
     private func transformOutput(_ m: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ tiles: Range<Int>,
                                  _ geo: TileGeometry, _ epilogue: ConvEpilogue) {
-        let oc = outChannels, b = tiles.count, h = geo.height, w = geo.width, plane = h * w
-        let xiStride = oc * b
-        // Output channel outer, tile inner: the 36 input streams M[ξ][o][...] are read in order.
-        withUnsafeTemporaryAllocation(of: Float.self, capacity: 36 + 24 + 16) { scratch in
-            let tile = scratch.baseAddress!, t = tile + 36, out = t + 24
+        let oc = outChannels, b = tiles.count, w = geo.width, xiStride = oc * b
+        geo.withPlacements(of: tiles, channels: oc) { placements in
+        withUnsafeTemporaryAllocation(of: Lanes.self, capacity: 36 + 24 + 16) { lanes in
+            let tile = lanes.baseAddress!, t = tile + 36, out = t + 24
+            // Output channel outer, tiles inner: the 36 input streams M[ξ][o][...] are read in order.
             for o in 0..<oc {
-                let scale = epilogue.scale?[o] ?? 1, shift = epilogue.shift?[o] ?? 0
-                for (j, index) in tiles.enumerated() {
-                    let (image, row0, col0) = geo.locate(index)
-                    let rows = min(4, h - row0), cols = min(4, w - col0)
-                    let src = m + o * b + j
-                    for k in 0..<36 { tile[k] = src[k * xiStride] }
+                let scale = Lanes(repeating: epilogue.scale?[o] ?? 1), shift = Lanes(repeating: epilogue.shift?[o] ?? 0)
+                for j0 in Swift.stride(from: 0, to: b, by: Lanes.scalarCount) {
+                    let count = min(Lanes.scalarCount, b - j0)
+                    let src = m + o * b + j0
+                    for k in 0..<36 { tile[k] = Lanes.load(src + k * xiStride, count: count) }
                     // Columns of each row first (6x6 -> 6x4), then rows (-> 4x4).
                     for r in 0..<6 { Self.outputTransform(tile + r * 6, 1, t + r * 4, 1) }
                     for k in 0..<4 { Self.outputTransform(t + k, 4, out + k, 4) }
-                    let dst = y + (image * oc + o) * plane + row0 * w + col0
-                    for r in 0..<rows {
-                        for k in 0..<cols {
-                            let value = out[r * 4 + k] * scale + shift
-                            dst[r * w + k] = epilogue.relu ? max(value, 0) : value
+                    for k in 0..<16 {
+                        let value = out[k] * scale + shift
+                        out[k] = epilogue.relu ? value.replacing(with: 0, where: value .< 0) : value
+                    }
+                    for lane in 0..<count {
+                        let place = placements[j0 + lane], dst = y + place.offset + o * geo.plane
+                        for r in 0..<place.rows {
+                            for k in 0..<place.columns { dst[r * w + k] = out[r * 4 + k][lane] }
                         }
                     }
                 }
             }
         }
+        }
+    }
+}
+
+extension SIMD8<Float> {
+    /// The first `count` lanes from `p` (the rest zero): a whole vector when `count` is 8.
+    @inline(__always)
+    static func load(_ p: UnsafePointer<Float>, count: Int = 8) -> Self {
+        if count == 8 { return UnsafeRawPointer(p).loadUnaligned(as: Self.self) }
+        var v = Self()
+        for lane in 0..<count { v[lane] = p[lane] }
+        return v
+    }
+
+    /// Writes the first `count` lanes to `p`.
+    @inline(__always)
+    func store(to p: UnsafeMutablePointer<Float>, count: Int = 8) {
+        if count == 8 { UnsafeMutableRawPointer(p).storeBytes(of: self, as: Self.self); return }
+        for lane in 0..<count { p[lane] = self[lane] }
     }
 }

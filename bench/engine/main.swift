@@ -37,13 +37,19 @@ struct Measurement: Codable {
     var trainIPS: Double, inferIPS: Double, b1Milliseconds: Double, peakRSSMB: Double, rssGrowthMB: Double
 }
 
-func measureSwift(winograd: Bool = true) throws -> (Measurement, Int) {
+/// The reference network as the command line sets it up (Winograd on or off, its minimum tile count).
+func makeNetwork(winograd: Bool = true) throws -> Network {
     let network = try Network(spec: referenceSpec, seed: 1, parallelism: Parallelism(workers: threads))
     network.forEachLayer { layer in
         guard let conv = layer as? Conv2D else { return }
         conv.allowsWinograd = winograd
         if let minimumTiles { conv.winogradMinimumTiles = minimumTiles }
     }
+    return network
+}
+
+func measureSwift(winograd: Bool = true) throws -> (Measurement, Int) {
+    let network = try makeNetwork(winograd: winograd)
     var rng = RandomGenerator(seed: 2)
     let x = Tensor(shape: [64, 3, 64, 64])
     for i in 0..<x.count { x[i] = rng.normal() }
@@ -93,14 +99,15 @@ func measureTorch() -> Measurement? {
     return try? JSONDecoder().decode(Measurement.self, from: Data(line.utf8))
 }
 
-/// Per-layer inference time at batch 64 (`--profile`), to show where the engine spends its time.
-func profileLayers() throws {
-    let network = try Network(spec: referenceSpec, seed: 1, parallelism: Parallelism(workers: threads))
+/// Per-layer inference time at a batch size (`--profile`: 64 and 1), to show where the engine spends its time.
+func profileLayers(batch: Int) throws {
+    let network = try makeNetwork()
     var rng = RandomGenerator(seed: 3)
-    let x = Tensor(shape: [64, 3, 64, 64])
+    let x = Tensor(shape: [batch, 3, 64, 64])
     for i in 0..<x.count { x[i] = rng.normal() }
     var totals = [Double](repeating: 0, count: network.root.layers.count)
-    for round in 0..<(iterations + 3) {
+    let rounds = batch == 1 ? 64 * iterations : iterations
+    for round in 0..<(rounds + 3) {
         var h = x
         for (k, layer) in network.root.layers.enumerated() {
             let t = seconds { h = layer.forward(h, mode: .inference) }
@@ -108,13 +115,16 @@ func profileLayers() throws {
         }
     }
     let sum = totals.reduce(0, +)
-    print("per-layer inference time, batch 64 (\(iterations) rounds; layers one by one, so without inference fusion):")
+    print("per-layer inference time, batch \(batch) (\(rounds) rounds; layers one by one, so without inference fusion):")
     for (k, layer) in network.root.layers.enumerated() {
         print(String(format: "  %2d %-12@ %7.2f ms  %4.1f%%", k, String(describing: type(of: layer)) as NSString,
-                     1000 * totals[k] / Double(iterations), 100 * totals[k] / sum))
+                     1000 * totals[k] / Double(rounds), 100 * totals[k] / sum))
     }
 }
-if arguments.contains("--profile") { try profileLayers() }
+if arguments.contains("--profile") {
+    for batch in [64, 1] { try profileLayers(batch: batch) }
+    if arguments.contains("--profile-only") { exit(0) }
+}
 
 let (swift, flops) = try measureSwift()
 let im2col = arguments.contains("--im2col") ? try measureSwift(winograd: false).0 : nil
