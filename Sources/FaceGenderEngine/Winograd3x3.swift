@@ -211,15 +211,6 @@ public final class Winograd3x3 {
                 return body(placements)
             }
         }
-        /// Calls `body` on the tiles of `tiles` that belong to each image in turn.
-        func forEachImage(in tiles: Range<Int>, _ body: (_ image: Int, _ tiles: Range<Int>) -> Void) {
-            var first = tiles.lowerBound
-            while first < tiles.upperBound {
-                let image = first / tilesPerImage, end = min(tiles.upperBound, (image + 1) * tilesPerImage)
-                body(image, first..<end)
-                first = end
-            }
-        }
         /// (image, first output row, first output column) of global tile `t`.
         func locate(_ t: Int) -> (image: Int, row: Int, column: Int) {
             let image = t / tilesPerImage, r = t % tilesPerImage
@@ -246,39 +237,40 @@ public final class Winograd3x3 {
     /// V[ξ][ch][j] = (Bᵀ d B)[ξ] for the 6x6 patch d of tile `tiles.lowerBound + j`, channel ch (zero padded).
     private func transformInput(_ x: UnsafePointer<Float>, _ tiles: Range<Int>, _ geo: TileGeometry, _ v: UnsafeMutablePointer<Float>) {
         let c = inChannels, b = tiles.count, xiStride = c * b
-        // Each channel plane is first copied into a zero-bordered plane in which every tile's 6x6 patch lies
-        // inside, so gathering a patch needs no bounds checks.
+        guard b > 0 else { return }
+        // Channel by channel, the block's images are copied into zero-bordered planes in which every tile's 6x6
+        // patch lies inside: gathering a patch then needs no bounds checks, and the eight lanes may come from
+        // different images (small maps have fewer than eight tiles per image).
+        let firstImage = tiles.lowerBound / geo.tilesPerImage
+        let images = (tiles.upperBound - 1) / geo.tilesPerImage - firstImage + 1
         let paddedWidth = geo.tilesAcross * 4 + 2, paddedPlane = (geo.tilesDown * 4 + 2) * paddedWidth
-        let plane = geo.height * geo.width
-        withUnsafeTemporaryAllocation(of: Float.self, capacity: paddedPlane + 36 * Lanes.scalarCount) { scratch in
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: images * paddedPlane + 36 * Lanes.scalarCount) { scratch in
         withUnsafeTemporaryAllocation(of: Int.self, capacity: b) { patchOffsets in
         withUnsafeTemporaryAllocation(of: Lanes.self, capacity: 72) { lanes in
-            let padded = scratch.baseAddress!, gathered = padded + paddedPlane
+            let padded = scratch.baseAddress!, gathered = padded + images * paddedPlane
             let offsets = patchOffsets.baseAddress!, d = lanes.baseAddress!, t = d + 36
-            padded.update(repeating: 0, count: paddedPlane)
+            padded.update(repeating: 0, count: images * paddedPlane)
             for (j, tile) in tiles.enumerated() {
-                let (_, row0, col0) = geo.locate(tile)
-                offsets[j] = row0 * paddedWidth + col0
+                let (image, row0, col0) = geo.locate(tile)
+                offsets[j] = (image - firstImage) * paddedPlane + row0 * paddedWidth + col0
             }
-            geo.forEachImage(in: tiles) { image, imageTiles in
-                for ch in 0..<c {
-                    let src = x + (image * c + ch) * plane
-                    for r in 0..<geo.height {
-                        (padded + (r + 1) * paddedWidth + 1).update(from: src + r * geo.width, count: geo.width)
+            for ch in 0..<c {
+                for i in 0..<images {
+                    let src = x + ((firstImage + i) * c + ch) * geo.plane, dst = padded + i * paddedPlane + paddedWidth + 1
+                    for r in 0..<geo.height { (dst + r * paddedWidth).update(from: src + r * geo.width, count: geo.width) }
+                }
+                for j0 in Swift.stride(from: 0, to: b, by: Lanes.scalarCount) {
+                    let count = min(Lanes.scalarCount, b - j0)
+                    for lane in 0..<count {
+                        let patch = padded + offsets[j0 + lane]
+                        for r in 0..<6 { for k in 0..<6 { gathered[(r * 6 + k) * Lanes.scalarCount + lane] = patch[r * paddedWidth + k] } }
                     }
-                    for first in Swift.stride(from: imageTiles.lowerBound, to: imageTiles.upperBound, by: Lanes.scalarCount) {
-                        let j0 = first - tiles.lowerBound, count = min(Lanes.scalarCount, imageTiles.upperBound - first)
-                        for lane in 0..<count {
-                            let patch = padded + offsets[j0 + lane]
-                            for r in 0..<6 { for k in 0..<6 { gathered[(r * 6 + k) * Lanes.scalarCount + lane] = patch[r * paddedWidth + k] } }
-                        }
-                        for k in 0..<36 { d[k] = Lanes.load(gathered + k * Lanes.scalarCount) }
-                        // Rows: t = Bᵀ d, then columns: V = t B (the same combination along the other axis).
-                        for k in 0..<6 { Self.dataTransform(d + k, 6, t + k, 6) }
-                        for r in 0..<6 { Self.dataTransform(t + r * 6, 1, d + r * 6, 1) }
-                        let dst = v + ch * b + j0
-                        for k in 0..<36 { d[k].store(to: dst + k * xiStride, count: count) }
-                    }
+                    for k in 0..<36 { d[k] = Lanes.load(gathered + k * Lanes.scalarCount) }
+                    // Rows: t = Bᵀ d, then columns: V = t B (the same combination along the other axis).
+                    for k in 0..<6 { Self.dataTransform(d + k, 6, t + k, 6) }
+                    for r in 0..<6 { Self.dataTransform(t + r * 6, 1, d + r * 6, 1) }
+                    let dst = v + ch * b + j0
+                    for k in 0..<36 { d[k].store(to: dst + k * xiStride, count: count) }
                 }
             }
         }
