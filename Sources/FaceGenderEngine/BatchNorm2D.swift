@@ -59,13 +59,10 @@ public final class BatchNorm2D: Layer {
                 var mean: Float, variance: Float
                 if mode == .training {
                     var sum: Float = 0
-                    for i in 0..<n { let p = x.data + (i * channels + c) * plane; for j in 0..<plane { sum += p[j] } }
+                    for i in 0..<n { sum += laneSum(x.data + (i * channels + c) * plane, count: plane) }
                     mean = sum / m
                     var sq: Float = 0
-                    for i in 0..<n {
-                        let p = x.data + (i * channels + c) * plane
-                        for j in 0..<plane { let d = p[j] - mean; sq += d * d }
-                    }
+                    for i in 0..<n { sq += laneSumOfSquares(x.data + (i * channels + c) * plane, count: plane, around: mean) }
                     variance = sq / m
                     runningMean[c] = (1 - momentum) * runningMean[c] + momentum * mean
                     runningVariance[c] = (1 - momentum) * runningVariance[c] + momentum * variance * m / max(m - 1, 1)
@@ -104,8 +101,8 @@ public final class BatchNorm2D: Layer {
                 var sumDy: Float = 0, sumDyH: Float = 0
                 for i in 0..<n {
                     let off = (i * channels + c) * plane
-                    let d = dy.data + off, h = normalized.data + off
-                    for j in 0..<plane { sumDy += d[j]; sumDyH += d[j] * h[j] }
+                    let sums = laneSumAndDot(dy.data + off, normalized.data + off, count: plane)
+                    sumDy += sums.sum; sumDyH += sums.dot
                 }
                 gamma.gradient[c] += sumDyH
                 beta.gradient[c] += sumDy

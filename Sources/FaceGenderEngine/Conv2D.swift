@@ -3,7 +3,8 @@ import Glibc
 #endif
 
 /// 2-D convolution, NCHW, square kernel, as im2col + SGEMM, or for 3x3 stride-1 'same' layers by Winograd
-/// F(4x4, 3x3) (`Winograd3x3`) where a call has enough output tiles.
+/// F(4x4, 3x3) (`Winograd3x3`) where a call has enough output tiles, or directly (`DirectConv3x3`) where
+/// the layer has too few input channels for Winograd.
 ///
 /// im2col: images are processed in groups that share one column matrix, so the GEMM is wide even where the
 /// feature maps are small (deep layers):
@@ -40,6 +41,12 @@ public final class Conv2D: Layer {
     /// Fewer 4x4 output tiles than this in a call (small maps at batch 1) make Winograd's 36 GEMMs too
     /// narrow to beat one im2col GEMM, so such calls use im2col.
     public var winogradMinimumTiles = 16
+    /// 3x3 stride-1 'same' convolutions with too few input channels for Winograd (a first layer on RGB) run
+    /// their forward pass directly (`DirectConv3x3`); backward stays im2col.
+    private let direct: DirectConv3x3?
+    /// False sends those through im2col too (for tests and side-by-side benchmarks).
+    public var allowsDirect = true
+    public var usesDirect: Bool { direct != nil && allowsDirect }
 
     public init(name: String, inChannels: Int, outChannels: Int, kernel: Int, stride: Int = 1,
                 padding: Int = 0, bias: Bool = false, parallelism: Parallelism, rng: inout RandomGenerator) {
@@ -57,6 +64,8 @@ public final class Conv2D: Layer {
         let winogradShape = kernel == 3 && stride == 1 && padding == 1 && inChannels >= 8
         winograd = winogradShape ? Winograd3x3(inChannels: inChannels, outChannels: outChannels, parallelism: parallelism) : nil
         winogradTransposed = winogradShape ? Winograd3x3(inChannels: outChannels, outChannels: inChannels, parallelism: parallelism) : nil
+        let directShape = kernel == 3 && stride == 1 && padding == 1 && !winogradShape
+        direct = directShape ? DirectConv3x3(inChannels: inChannels, outChannels: outChannels, parallelism: parallelism) : nil
     }
 
     public var parameters: [Parameter] { [weight] + (bias.map { [$0] } ?? []) }
@@ -109,6 +118,10 @@ public final class Conv2D: Layer {
         if let winograd, winogradApplies(images: n, g) {
             prepareWinograd(winograd)
             winograd.run(x.data, output.data, images: n, height: g.height, width: g.width, epilogue: withBias)
+            return output
+        }
+        if let direct, allowsDirect {
+            direct.run(x.data, output.data, weights: weight.value.data, images: n, height: g.height, width: g.width, epilogue: withBias)
             return output
         }
         forwardByColumns(x, g, n, withBias)
@@ -260,12 +273,7 @@ public final class Conv2D: Layer {
 /// sums[r] += the sum of row r of a rows x length matrix (a bias gradient from dL/dy).
 @inline(__always)
 func addRowSums(_ matrix: UnsafePointer<Float>, rows: Int, length: Int, into sums: UnsafeMutablePointer<Float>) {
-    for r in 0..<rows {
-        let row = matrix + r * length
-        var s: Float = 0
-        for p in 0..<length { s += row[p] }
-        sums[r] += s
-    }
+    for r in 0..<rows { sums[r] += laneSum(matrix + r * length, count: length) }
 }
 
 /// target += source, elementwise.

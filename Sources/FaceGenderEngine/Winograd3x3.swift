@@ -8,7 +8,8 @@
 /// dU[ξ] (OC x C) = Σ_tiles dM[ξ] (OC x T) * V[ξ]ᵀ (T x C), and dW = Gᵀ dU G: a quarter of im2col's multiplications.
 ///
 /// Tiles of all images are numbered in one sequence and dealt out to workers in blocks, so a batch of
-/// one image is shared by the cores as well as a batch of 64 is.
+/// one image is shared by the cores as well as a batch of 64 is. The transforms run on eight tiles at once,
+/// one per SIMD lane.
 public final class Winograd3x3 {
     public let inChannels: Int, outChannels: Int
     private let parallelism: Parallelism
@@ -231,9 +232,6 @@ public final class Winograd3x3 {
         transformOutput(mTensor.data, y, tiles, geo, epilogue)
     }
 
-    /// Eight tiles side by side: the transforms run on eight tiles at once, one per SIMD lane.
-    typealias Lanes = SIMD8<Float>
-
     /// V[ξ][ch][j] = (Bᵀ d B)[ξ] for the 6x6 patch d of tile `tiles.lowerBound + j`, channel ch (zero padded).
     private func transformInput(_ x: UnsafePointer<Float>, _ tiles: Range<Int>, _ geo: TileGeometry, _ v: UnsafeMutablePointer<Float>) {
         let c = inChannels, b = tiles.count, xiStride = c * b
@@ -332,23 +330,5 @@ public final class Winograd3x3 {
             }
         }
         }
-    }
-}
-
-extension SIMD8<Float> {
-    /// The first `count` lanes from `p` (the rest zero): a whole vector when `count` is 8.
-    @inline(__always)
-    static func load(_ p: UnsafePointer<Float>, count: Int = 8) -> Self {
-        if count == 8 { return UnsafeRawPointer(p).loadUnaligned(as: Self.self) }
-        var v = Self()
-        for lane in 0..<count { v[lane] = p[lane] }
-        return v
-    }
-
-    /// Writes the first `count` lanes to `p`.
-    @inline(__always)
-    func store(to p: UnsafeMutablePointer<Float>, count: Int = 8) {
-        if count == 8 { UnsafeMutableRawPointer(p).storeBytes(of: self, as: Self.self); return }
-        for lane in 0..<count { p[lane] = self[lane] }
     }
 }

@@ -52,6 +52,32 @@ import Testing
         #expect(zip(fused, expected).allSatisfy { abs($0 - $1) < 1e-4 })
     }
 
+    /// The direct first-layer convolution: widths that are and are not whole vectors, output channels not a
+    /// multiple of its block of four, batch 1 shared by output channels and batches split by images, with bias
+    /// and the fused BatchNorm + ReLU epilogue.
+    @Test(arguments: [(8, 5), (13, 32), (64, 6)])
+    func directConvolutionMatchesDefinition(width: Int, outChannels: Int) {
+        var rng = RandomGenerator(seed: 31)
+        for workers in [1, 2] {
+            let conv = Conv2D(name: "c", inChannels: 3, outChannels: outChannels, kernel: 3, padding: 1, bias: true,
+                              parallelism: Parallelism(workers: workers), rng: &rng)
+            #expect(conv.usesDirect)
+            for i in 0..<outChannels { conv.bias!.value[i] = Float(i) * 0.1 - 0.3 }
+            let scale = (0..<outChannels).map { 0.5 + Float($0) * 0.1 }, shift = (0..<outChannels).map { Float($0) * 0.05 - 0.2 }
+            for batch in [1, 3] {
+                let x = randomTensor([batch, 3, 7, width], seed: 32)
+                let plane = 7 * width
+                func channel(_ index: Int) -> Int { (index / plane) % outChannels }
+                let plain = naiveConvolution(x, conv.weight.value, stride: 1, padding: 1).enumerated().map { $1 + conv.bias!.value[channel($0)] }
+                let fused = conv.forward(x, mode: .inference, then: ConvEpilogue(scale: scale, shift: shift, relu: true)).array
+                let expected = plain.enumerated().map { max($1 * scale[channel($0)] + shift[channel($0)], 0) }
+                #expect(fused.count == expected.count)
+                #expect(zip(fused, expected).allSatisfy { abs($0 - $1) < 1e-4 })
+                #expect(zip(conv.forward(x, mode: .inference).array, plain).allSatisfy { abs($0 - $1) < 1e-4 })
+            }
+        }
+    }
+
     /// Large enough that the two-worker paths really split the work.
     @Test func parallelElementwiseLayersMatchSerial() {
         let x = randomTensor([4, 16, 64, 64], seed: 8)

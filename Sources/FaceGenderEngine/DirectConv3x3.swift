@@ -1,0 +1,109 @@
+/// A 3x3, stride-1, padding-1 convolution computed directly, for layers with few input channels (a network's
+/// first layer, on RGB). There im2col's GEMM sums over only C*9 = 27 products, too few for BLAS to run well,
+/// while the direct loop keeps four output channels' accumulators for eight pixels in registers across all
+/// 27 taps, reading each input vector once for the four.
+///
+/// Each image is first copied into a zero-bordered plane whose rows are padded to whole vectors, so the loop
+/// has no bounds checks; outputs past the map's right edge are computed and not stored.
+public final class DirectConv3x3 {
+    public let inChannels: Int, outChannels: Int
+    private let parallelism: Parallelism
+    /// Per-worker zero-bordered copy of one image.
+    private let paddedImages: [Tensor]
+    /// Output channels sharing one pass over the input.
+    static let channelBlock = 4
+
+    public init(inChannels: Int, outChannels: Int, parallelism: Parallelism) {
+        self.inChannels = inChannels; self.outChannels = outChannels
+        self.parallelism = parallelism
+        paddedImages = (0..<parallelism.workers).map { _ in Tensor(shape: [0]) }
+    }
+
+    /// y = conv(x) for `n` images of [C, height, width] into [OC, height, width] each, weights [OC, C, 3, 3],
+    /// then the epilogue per output channel.
+    public func run(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, weights: UnsafePointer<Float>,
+                    images n: Int, height: Int, width: Int, epilogue: ConvEpilogue) {
+        let geometry = PaddedGeometry(channels: inChannels, height: height, width: width)
+        let imagePixels = inChannels * height * width, outputPixels = outChannels * height * width
+        if n >= parallelism.workers || parallelism.workers == 1 {
+            parallelism.forEachChunk(n) { w, images in
+                for i in images {
+                    pad(x + i * imagePixels, geometry, into: paddedImages[w])
+                    convolve(paddedImages[w].data, geometry, weights, channels: 0..<outChannels, y + i * outputPixels, epilogue)
+                }
+            }
+        } else {
+            // Fewer images than cores (batch-1 latency): the workers share each image by output channels.
+            let blocks = (outChannels + Self.channelBlock - 1) / Self.channelBlock
+            for i in 0..<n {
+                pad(x + i * imagePixels, geometry, into: paddedImages[0])
+                parallelism.forEachChunk(blocks) { _, range in
+                    let channels = (range.lowerBound * Self.channelBlock)..<min(outChannels, range.upperBound * Self.channelBlock)
+                    convolve(paddedImages[0].data, geometry, weights, channels: channels, y + i * outputPixels, epilogue)
+                }
+            }
+        }
+    }
+
+    /// Rows padded to whole vectors plus the two border columns, and a border row above and below.
+    struct PaddedGeometry {
+        let channels: Int, height: Int, width: Int
+        var vectorsPerRow: Int { (width + Lanes.scalarCount - 1) / Lanes.scalarCount }
+        var rowLength: Int { vectorsPerRow * Lanes.scalarCount + 2 }
+        var plane: Int { (height + 2) * rowLength }
+    }
+
+    private func pad(_ image: UnsafePointer<Float>, _ g: PaddedGeometry, into padded: Tensor) {
+        padded.resize([g.channels * g.plane])
+        padded.zero()
+        for c in 0..<g.channels {
+            for r in 0..<g.height {
+                (padded.data + c * g.plane + (r + 1) * g.rowLength + 1).update(from: image + (c * g.height + r) * g.width, count: g.width)
+            }
+        }
+    }
+
+    /// Output channels `channels` of one image from its padded copy.
+    private func convolve(_ padded: UnsafePointer<Float>, _ g: PaddedGeometry, _ weights: UnsafePointer<Float>,
+                          channels: Range<Int>, _ y: UnsafeMutablePointer<Float>, _ epilogue: ConvEpilogue) {
+        let taps = g.channels * 9, plane = g.height * g.width
+        var o = channels.lowerBound
+        while o < channels.upperBound {
+            let block = min(Self.channelBlock, channels.upperBound - o)
+            for row in 0..<g.height {
+                for v in 0..<g.vectorsPerRow {
+                    var a0 = Lanes(), a1 = Lanes(), a2 = Lanes(), a3 = Lanes()
+                    let w0 = weights + o * taps
+                    let w1 = w0 + (block > 1 ? taps : 0), w2 = w0 + (block > 2 ? 2 * taps : 0), w3 = w0 + (block > 3 ? 3 * taps : 0)
+                    for c in 0..<g.channels {
+                        let source = padded + c * g.plane + row * g.rowLength + v * Lanes.scalarCount
+                        for kh in 0..<3 {
+                            for kw in 0..<3 {
+                                let input = UnsafeRawPointer(source + kh * g.rowLength + kw).loadUnaligned(as: Lanes.self)
+                                let t = c * 9 + kh * 3 + kw
+                                a0.addProduct(input, Lanes(repeating: w0[t]))
+                                a1.addProduct(input, Lanes(repeating: w1[t]))
+                                a2.addProduct(input, Lanes(repeating: w2[t]))
+                                a3.addProduct(input, Lanes(repeating: w3[t]))
+                            }
+                        }
+                    }
+                    let x0 = v * Lanes.scalarCount, count = min(Lanes.scalarCount, g.width - x0)
+                    let out = y + row * g.width + x0
+                    store(a0, channel: o, to: out + o * plane, count: count, epilogue)
+                    if block > 1 { store(a1, channel: o + 1, to: out + (o + 1) * plane, count: count, epilogue) }
+                    if block > 2 { store(a2, channel: o + 2, to: out + (o + 2) * plane, count: count, epilogue) }
+                    if block > 3 { store(a3, channel: o + 3, to: out + (o + 3) * plane, count: count, epilogue) }
+                }
+            }
+            o += block
+        }
+    }
+
+    @inline(__always)
+    private func store(_ a: Lanes, channel: Int, to p: UnsafeMutablePointer<Float>, count: Int, _ epilogue: ConvEpilogue) {
+        var value = a * (epilogue.scale?[channel] ?? 1) + (epilogue.shift?[channel] ?? 0)
+        if epilogue.relu { value.replace(with: 0, where: value .< 0) }
+        value.store(to: p, count: count)
+    }
+}
