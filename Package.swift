@@ -73,7 +73,7 @@ let package = Package(
         ),
 
         // Benchmarks (see bench/README.md): not tests, run by hand on a quiet machine.
-        .executableTarget(name: "bench-engine", dependencies: ["FaceGenderEngine"], path: "bench/engine", exclude: ["torch_bench.py", "run"],
+        .executableTarget(name: "bench-engine", dependencies: ["FaceGenderEngine", "FaceGenderModel"], path: "bench/engine", exclude: ["torch_bench.py", "run"],
                           swiftSettings: hotFlags),
         .executableTarget(name: "bench-http", dependencies: ["FaceGenderServer", "FaceGenderModel", "FaceGenderDetection",
                                                             "FaceGenderImaging", "FaceGenderEngine"],

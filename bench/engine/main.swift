@@ -1,7 +1,9 @@
 // Engine benchmark: the same CNN trained and run by the Swift engine and by PyTorch, in one run, side by side.
-// Usage: swift run -c release bench-engine [--iterations N] [--profile] [--im2col] [--winograd-min-tiles N]   (see bench/README.md)
+// Usage: swift run -c release bench-engine [--iterations N] [--profile] [--profile-train] [--profile-only] [--im2col]
+//        [--winograd-min-tiles N]   (see bench/README.md)
 // --im2col adds a column: the Swift engine with Winograd turned off (every convolution as im2col + GEMM).
 import FaceGenderEngine
+import FaceGenderModel
 import Foundation
 
 let referenceSpec: ModelSpec = {
@@ -43,6 +45,7 @@ func makeNetwork(winograd: Bool = true) throws -> Network {
     network.forEachLayer { layer in
         guard let conv = layer as? Conv2D else { return }
         conv.allowsWinograd = winograd
+        conv.allowsDirect = winograd
         if let minimumTiles { conv.winogradMinimumTiles = minimumTiles }
     }
     return network
@@ -121,10 +124,58 @@ func profileLayers(batch: Int) throws {
                      1000 * totals[k] / Double(rounds), 100 * totals[k] / sum))
     }
 }
+/// A top-level layer in a few words: its kind, and a convolution's kernel, stride and channels.
+func describe(_ layer: Layer) -> String {
+    switch layer {
+    case let c as Conv2D: return "Conv2D \(c.kernel)x\(c.kernel)/\(c.stride) \(c.inChannels)->\(c.outChannels)" + (c.usesWinograd ? " W" : "")
+    case let r as Residual:
+        let convs = r.body.layers.compactMap { $0 as? Conv2D }
+        return "Residual " + convs.map { "\($0.kernel)x\($0.kernel)/\($0.stride) \($0.inChannels)->\($0.outChannels)" }.joined(separator: ", ")
+    default: return String(describing: type(of: layer))
+    }
+}
+
+/// Training time per top-level layer (`--profile-train`): forward and backward at batch 64, a residual block as one.
+func profileTraining(_ name: String, _ network: Network) {
+    let spec = network.spec
+    var rng = RandomGenerator(seed: 3)
+    let x = Tensor(shape: [64, spec.inputChannels, spec.inputHeight, spec.inputWidth])
+    for i in 0..<x.count { x[i] = rng.normal() }
+    let labels = (0..<64).map { $0 % 2 }
+    let loss = SoftmaxCrossEntropy()
+    let layers = network.root.layers
+    var forward = [Double](repeating: 0, count: layers.count), backward = forward
+    for round in 0..<(iterations + 3) {
+        var h = x
+        for (k, layer) in layers.enumerated() {
+            let t = seconds { h = layer.forward(h, mode: .training) }
+            if round >= 3 { forward[k] += t }
+        }
+        loss.forward(logits: h, labels: labels)
+        var g = loss.gradient
+        for (k, layer) in layers.enumerated().reversed() {
+            let t = seconds { g = layer.backward(g) }
+            if round >= 3 { backward[k] += t }
+        }
+    }
+    let total = forward.reduce(0, +) + backward.reduce(0, +)
+    print("training time per layer, \(name), batch 64 (\(iterations) rounds; W = Winograd): \(String(format: "%.1f", 1000 * total / Double(iterations))) ms per step")
+    for (k, layer) in layers.enumerated() {
+        print(String(format: "  %2d %-44@ fwd %6.2f ms  bwd %6.2f ms  %4.1f%%", k, describe(layer) as NSString,
+                     1000 * forward[k] / Double(iterations), 1000 * backward[k] / Double(iterations),
+                     100 * (forward[k] + backward[k]) / total))
+    }
+}
+
 if arguments.contains("--profile") {
     for batch in [64, 1] { try profileLayers(batch: batch) }
-    if arguments.contains("--profile-only") { exit(0) }
 }
+if arguments.contains("--profile-train") {
+    profileTraining("reference CNN", try makeNetwork())
+    let product = Architecture.resnetSmall.spec(inputSide: 64, classes: 2, dropout: 0.2)
+    profileTraining("resnet-small (the product's network)", try Network(spec: product, seed: 1, parallelism: Parallelism(workers: threads)))
+}
+if arguments.contains("--profile-only") { exit(0) }
 
 let (swift, flops) = try measureSwift()
 let im2col = arguments.contains("--im2col") ? try measureSwift(winograd: false).0 : nil
