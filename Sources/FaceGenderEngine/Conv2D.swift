@@ -38,8 +38,8 @@ public final class Conv2D: Layer {
     /// The weights `winograd` was last set up with, so inference reuses the transform while they stay the same.
     private let winogradWeights = Tensor(shape: [0])
     public var usesWinograd: Bool { winograd != nil && allowsWinograd }
-    /// Fewer 4x4 output tiles than this in a call (small maps at batch 1) make Winograd's 36 GEMMs too
-    /// narrow to beat one im2col GEMM, so such calls use im2col.
+    /// Fewer 4x4 output tiles than this in a call make Winograd's 36 GEMMs too narrow to beat one im2col GEMM
+    /// (measured at batch 1: an 8x8 map, 4 tiles, is faster by im2col; 16x16 and 32x32 maps by Winograd).
     public var winogradMinimumTiles = 16
     /// 3x3 stride-1 'same' convolutions with too few input channels for Winograd (a first layer on RGB) run
     /// their forward pass directly (`DirectConv3x3`); backward stays im2col.

@@ -70,11 +70,12 @@ public final class DirectConv3x3 {
         var o = channels.lowerBound
         while o < channels.upperBound {
             let block = min(Self.channelBlock, channels.upperBound - o)
+            // A block of fewer than four channels repeats its first channel's weights in the unused accumulators.
+            let w0 = weights + o * taps
+            let w1 = w0 + (block > 1 ? taps : 0), w2 = w0 + (block > 2 ? 2 * taps : 0), w3 = w0 + (block > 3 ? 3 * taps : 0)
             for row in 0..<g.height {
                 for v in 0..<g.vectorsPerRow {
                     var a0 = Lanes(), a1 = Lanes(), a2 = Lanes(), a3 = Lanes()
-                    let w0 = weights + o * taps
-                    let w1 = w0 + (block > 1 ? taps : 0), w2 = w0 + (block > 2 ? 2 * taps : 0), w3 = w0 + (block > 3 ? 3 * taps : 0)
                     for c in 0..<g.channels {
                         let source = padded + c * g.plane + row * g.rowLength + v * Lanes.scalarCount
                         for kh in 0..<3 {

@@ -1,7 +1,8 @@
 // Engine benchmark: the same CNN trained and run by the Swift engine and by PyTorch, in one run, side by side.
 // Usage: swift run -c release bench-engine [--iterations N] [--profile] [--profile-train] [--profile-only] [--im2col]
 //        [--winograd-min-tiles N]   (see bench/README.md)
-// --im2col adds a column: the Swift engine with Winograd turned off (every convolution as im2col + GEMM).
+// --im2col adds a column: the Swift engine with Winograd and the direct first layer turned off (every
+// convolution as im2col + GEMM).
 import FaceGenderEngine
 import FaceGenderModel
 import Foundation
@@ -39,20 +40,21 @@ struct Measurement: Codable {
     var trainIPS: Double, inferIPS: Double, b1Milliseconds: Double, peakRSSMB: Double, rssGrowthMB: Double
 }
 
-/// The reference network as the command line sets it up (Winograd on or off, its minimum tile count).
-func makeNetwork(winograd: Bool = true) throws -> Network {
+/// The reference network as the command line sets it up (Winograd and the direct first layer on or off,
+/// Winograd's minimum tile count).
+func makeNetwork(fastConvolutions: Bool = true) throws -> Network {
     let network = try Network(spec: referenceSpec, seed: 1, parallelism: Parallelism(workers: threads))
     network.forEachLayer { layer in
         guard let conv = layer as? Conv2D else { return }
-        conv.allowsWinograd = winograd
-        conv.allowsDirect = winograd
+        conv.allowsWinograd = fastConvolutions
+        conv.allowsDirect = fastConvolutions
         if let minimumTiles { conv.winogradMinimumTiles = minimumTiles }
     }
     return network
 }
 
-func measureSwift(winograd: Bool = true) throws -> (Measurement, Int) {
-    let network = try makeNetwork(winograd: winograd)
+func measureSwift(fastConvolutions: Bool = true) throws -> (Measurement, Int) {
+    let network = try makeNetwork(fastConvolutions: fastConvolutions)
     var rng = RandomGenerator(seed: 2)
     let x = Tensor(shape: [64, 3, 64, 64])
     for i in 0..<x.count { x[i] = rng.normal() }
@@ -178,7 +180,7 @@ if arguments.contains("--profile-train") {
 if arguments.contains("--profile-only") { exit(0) }
 
 let (swift, flops) = try measureSwift()
-let im2col = arguments.contains("--im2col") ? try measureSwift(winograd: false).0 : nil
+let im2col = arguments.contains("--im2col") ? try measureSwift(fastConvolutions: false).0 : nil
 let torch = measureTorch()
 let gflop = Double(flops) / 1e9
 func row(_ name: String, _ s: Double, _ t: Double?, _ format: String, im2col i: Double? = nil) {
