@@ -11,11 +11,13 @@ public final class SoftmaxCrossEntropy {
 
     public init(labelSmoothing: Float = 0) { self.labelSmoothing = labelSmoothing }
 
-    /// Returns the mean loss; fills `probabilities` and `gradient` (dL/dlogits).
+    /// Returns the mean loss; fills `probabilities` and `gradient` (dL/dlogits). With `mixedWith` (mixup), sample
+    /// i's target is `weight` x that of `labels[i]` plus (1 - `weight`) x that of `mixedWith[i]`.
     @discardableResult
-    public func forward(logits: Tensor, labels: [Int]) -> Float {
+    public func forward(logits: Tensor, labels: [Int], mixedWith partners: [Int]? = nil, weight: Float = 1) -> Float {
         let n = logits.shape[0], k = logits.sampleCount
         precondition(labels.count == n, "\(labels.count) labels for \(n) samples")
+        precondition(partners == nil || partners?.count == n, "mixup needs one partner label per sample")
         probabilities.resize([n, k])
         gradient.resize([n, k])
         softmax(logits, into: probabilities)
@@ -24,7 +26,8 @@ public final class SoftmaxCrossEntropy {
         for i in 0..<n {
             let p = probabilities.data + i * k, g = gradient.data + i * k
             for j in 0..<k {
-                let target = j == labels[i] ? on : off
+                var target = j == labels[i] ? on : off
+                if let partners { target = weight * target + (1 - weight) * (j == partners[i] ? on : off) }
                 if target > 0 { loss -= target * logf(max(p[j], 1e-12)) }
                 g[j] = (p[j] - target) / Float(n)
             }

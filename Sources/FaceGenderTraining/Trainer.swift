@@ -88,6 +88,7 @@ public final class Trainer {
     public func run(stop: StopFlag) throws -> TrainingResult {
         let start = Date()
         let loss = SoftmaxCrossEntropy(labelSmoothing: config.labelSmoothing)
+        let mixup = config.mixupAlpha.map { MixUp(alpha: $0) }
         var stoppedEarly = false, interrupted = false
         epochs: while state.epoch < config.epochs {
             let epoch = state.epoch
@@ -100,8 +101,16 @@ public final class Trainer {
             while let batch = loader.next() {
                 optimizer.learningRate = schedule.rate(at: state.globalStep, peak: config.learningRate)
                 network.reseedRandomLayers(config.seed &+ UInt64(state.globalStep) &* 0x2545_F491_4F6C_DD1D)
-                let logits = network.forward(batch.images, mode: .training)
-                let value = loss.forward(logits: logits, labels: batch.labels)
+                let logits: Tensor, value: Float
+                if let mixup {
+                    let blend = mixup.blend(batch.images, seed: config.seed &+ UInt64(state.globalStep) &* 0x9FB2_1C65_1E98_DF25)
+                    logits = network.forward(blend.images, mode: .training)
+                    value = loss.forward(logits: logits, labels: batch.labels, mixedWith: blend.partners.map { batch.labels[$0] },
+                                         weight: blend.weight)
+                } else {
+                    logits = network.forward(batch.images, mode: .training)
+                    value = loss.forward(logits: logits, labels: batch.labels)
+                }
                 network.backward(loss.gradient)
                 if config.gradientClip > 0 { clipGradientNorm(network.parameters, maxNorm: config.gradientClip) }
                 optimizer.step()

@@ -29,6 +29,8 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     /// Decay of the moving average of the weights that is validated and shipped (`WeightAverage`); nil or 0: the
     /// last step's weights. Optional so checkpoints written before it existed still decode (as nil).
     public var weightAverageDecay: Float? = 0.999
+    /// mixup's α (`MixUp`): each batch is blended with itself in shuffled order, λ ~ Beta(α, α); nil: off.
+    public var mixupAlpha: Float?
 
     public init() {}
 

@@ -47,6 +47,8 @@ struct Train: AsyncParsableCommand {
     var cameraDegradation: Float = 0
     @Option(help: "Decay of the weight moving average that is validated and shipped (0: use the last step's weights).")
     var weightAverageDecay: Float = 0.999
+    @Option(help: "mixup's alpha: blend each training batch with itself shuffled, weight ~ Beta(alpha, alpha), 0 < alpha <= 1; 0: off.")
+    var mixup: Float = 0
     @Option(help: "Early stopping: epochs without validation improvement (0: never).") var patience = 6
     @Option(help: "Random seed: the same seed and data give the same model.") var seed: UInt64 = 1
     @Option(help: "Worker threads.") var workers = 2
@@ -64,6 +66,7 @@ struct Train: AsyncParsableCommand {
         guard (0..<1).contains(weightAverageDecay) else { throw ValidationError("--weight-average-decay must be in [0, 1)") }
         guard (0...1).contains(outsideFill) else { throw ValidationError("--outside-fill is a share of samples, from 0 to 1") }
         guard (0...1).contains(cameraDegradation) else { throw ValidationError("--camera-degradation is a probability, from 0 to 1") }
+        guard (0...1).contains(mixup) else { throw ValidationError("--mixup is Beta's alpha, from 0 (off) to 1") }
         guard epochs > 0, batchSize > 0, learningRate > 0, workers > 0, inputSide >= 16 else {
             throw ValidationError("--epochs, --batch-size, --learning-rate and --workers must be positive, --input-side at least 16")
         }
@@ -83,6 +86,7 @@ struct Train: AsyncParsableCommand {
         c.augmentation.outsideFill = outsideFill
         c.augmentation.cameraDegradation = cameraDegradation > 0 ? cameraDegradation : nil
         c.weightAverageDecay = weightAverageDecay > 0 ? weightAverageDecay : nil  // nil: as in runs from before averaging
+        c.mixupAlpha = mixup > 0 ? mixup : nil
         if noAugmentation { c.augmentation = .none }
         return c
     }

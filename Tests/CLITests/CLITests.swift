@@ -97,6 +97,7 @@ func photos(_ split: String, _ label: String, _ count: Int) throws -> [String] {
         #expect(try facegender(["train", "--data", "/nonexistent", "--outside-fill", "1.5"]).status == 64)
         #expect(try facegender(["train", "--data", "/nonexistent", "--weight-average-decay", "1"]).status == 64)
         #expect(try facegender(["train", "--data", "/nonexistent", "--camera-degradation", "1.5"]).status == 64)
+        #expect(try facegender(["train", "--data", "/nonexistent", "--mixup", "-0.2"]).status == 64)
         #expect(try facegender(["serve", "--port", "70000"]).status == 64)
     }
 }

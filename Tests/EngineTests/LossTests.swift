@@ -25,6 +25,26 @@ import Testing
         for (a, n) in zip(analytic, numeric) { #expect(abs(a - n) < 2e-3, "analytic \(a) vs numeric \(n)") }
     }
 
+    /// mixup's targets: cross-entropy is linear in the target, so the mixed loss and gradient are the
+    /// weighted sums of the two plain ones; and the analytic gradient matches finite differences.
+    @Test func mixedTargetsWeighTheTwoLabels() {
+        let logits = randomTensor([4, 3], seed: 2)
+        let labels = [0, 2, 1, 2], partners = [1, 2, 0, 0], weight: Float = 0.7
+        func plain(_ l: [Int]) -> (Float, [Float]) {
+            let loss = SoftmaxCrossEntropy(labelSmoothing: 0.1)
+            return (loss.forward(logits: logits, labels: l), loss.gradient.array)
+        }
+        let (a, ga) = plain(labels), (b, gb) = plain(partners)
+        let mixed = SoftmaxCrossEntropy(labelSmoothing: 0.1)
+        let value = mixed.forward(logits: logits, labels: labels, mixedWith: partners, weight: weight)
+        #expect(abs(value - (weight * a + (1 - weight) * b)) < 1e-5)
+        for (g, (x, y)) in zip(mixed.gradient.array, zip(ga, gb)) { #expect(abs(g - (weight * x + (1 - weight) * y)) < 1e-6) }
+        let numeric = numericGradient(logits) {
+            SoftmaxCrossEntropy(labelSmoothing: 0.1).forward(logits: logits, labels: labels, mixedWith: partners, weight: weight)
+        }
+        for (g, n) in zip(mixed.gradient.array, numeric) { #expect(abs(g - n) < 2e-3) }
+    }
+
     @Test func softmaxCrossEntropyValue() {
         // Two classes, logits (0, ln 3): p = (1/4, 3/4); label 1 -> -ln(3/4).
         let loss = SoftmaxCrossEntropy()

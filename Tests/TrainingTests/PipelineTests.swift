@@ -83,22 +83,26 @@ import Testing
         #expect(best.info.classes == ["Female", "Male"])
     }
 
-    @Test func resumeContinuesExactly() throws {
+    /// Also with mixup, whose blends are drawn from the step number.
+    @Test(arguments: [nil, Float(0.4)] as [Float?])
+    func resumeContinuesExactly(mixupAlpha: Float?) throws {
         let data = try TinyData()
         defer { data.remove() }
         let straightDir = temporaryDirectory(), resumedDir = temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: straightDir); try? FileManager.default.removeItem(atPath: resumedDir) }
+        var settings = config()
+        settings.mixupAlpha = mixupAlpha
 
-        let straight = try trainer(data, config(), runDir: straightDir)
+        let straight = try trainer(data, settings, runDir: straightDir)
         _ = try straight.run(stop: StopFlag())
 
         // Stop after the first step (as Ctrl-C would), then resume in a fresh trainer.
-        let first = try trainer(data, config(), runDir: resumedDir)
+        let first = try trainer(data, settings, runDir: resumedDir)
         let stop = StopFlag()
         stop.stop()
         let partial = try first.run(stop: stop)
         #expect(partial.interrupted && partial.state.globalStep == 1)
-        let second = try trainer(data, config(), runDir: resumedDir)
+        let second = try trainer(data, settings, runDir: resumedDir)
         try second.resume()
         #expect(second.state.globalStep == 1 && second.state.batchInEpoch == 1)
         let finished = try second.run(stop: StopFlag())
@@ -107,6 +111,22 @@ import Testing
         expectSameTensors(straight.network.namedTensors, second.network.namedTensors, "after resume")
         #expect(finished.state.history.map(\.validationLoss) == straight.state.history.map(\.validationLoss))
         expectSameTensors(try #require(straight.average).state, try #require(second.average).state, "after resume")
+    }
+
+    /// mixup really changes what is trained (a dead code path would leave the weights as without it).
+    @Test func mixupChangesTraining() throws {
+        let data = try TinyData()
+        defer { data.remove() }
+        let plainDir = temporaryDirectory(), mixedDir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: plainDir); try? FileManager.default.removeItem(atPath: mixedDir) }
+        var settings = config(epochs: 1)
+        let plain = try trainer(data, settings, runDir: plainDir)
+        _ = try plain.run(stop: StopFlag())
+        settings.mixupAlpha = 0.4
+        let mixed = try trainer(data, settings, runDir: mixedDir)
+        let result = try mixed.run(stop: StopFlag())
+        #expect(result.state.history.allSatisfy { $0.trainLoss.isFinite && $0.validationLoss.isFinite })
+        #expect(zip(plain.network.namedTensors, mixed.network.namedTensors).contains { $0.tensor.array != $1.tensor.array })
     }
 
     func expectSameTensors(_ a: [NamedTensor], _ b: [NamedTensor], _ context: String) {
