@@ -11,8 +11,9 @@ public final class MixUp {
 
     public init(alpha: Float) { self.alpha = alpha }
 
-    /// The blended batch (valid until the next call), each sample's partner, and λ, all decided by `seed`.
-    public func blend(_ images: Tensor, seed: UInt64) -> (images: Tensor, partners: [Int], weight: Float) {
+    /// The blended batch (valid until the next call), each sample's partner and that partner's label (the loss's
+    /// second target), and λ, all decided by `seed`.
+    public func blend(_ images: Tensor, labels: [Int], seed: UInt64) -> (images: Tensor, partners: [Int], partnerLabels: [Int], weight: Float) {
         var rng = RandomGenerator(seed: seed)
         let n = images.shape[0], size = images.sampleCount
         // λ and 1 - λ give the same blends with the partners swapped; taking the larger keeps each sample's own
@@ -24,6 +25,6 @@ public final class MixUp {
             let a = images.data + i * size, b = images.data + partners[i] * size, out = mixed.data + i * size
             for j in 0..<size { out[j] = weight * a[j] + (1 - weight) * b[j] }
         }
-        return (mixed, partners, weight)
+        return (mixed, partners, partners.map { labels[$0] }, weight)
     }
 }

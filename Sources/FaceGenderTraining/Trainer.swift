@@ -103,10 +103,10 @@ public final class Trainer {
                 network.reseedRandomLayers(config.seed &+ UInt64(state.globalStep) &* 0x2545_F491_4F6C_DD1D)
                 let logits: Tensor, value: Float
                 if let mixup {
-                    let blend = mixup.blend(batch.images, seed: config.seed &+ UInt64(state.globalStep) &* 0x9FB2_1C65_1E98_DF25)
+                    let blend = mixup.blend(batch.images, labels: batch.labels,
+                                            seed: config.seed &+ UInt64(state.globalStep) &* 0x9FB2_1C65_1E98_DF25)
                     logits = network.forward(blend.images, mode: .training)
-                    value = loss.forward(logits: logits, labels: batch.labels, mixedWith: blend.partners.map { batch.labels[$0] },
-                                         weight: blend.weight)
+                    value = loss.forward(logits: logits, labels: batch.labels, mixedWith: blend.partnerLabels, weight: blend.weight)
                 } else {
                     logits = network.forward(batch.images, mode: .training)
                     value = loss.forward(logits: logits, labels: batch.labels)

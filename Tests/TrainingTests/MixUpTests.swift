@@ -13,8 +13,10 @@ import Testing
     @Test func blendsEachImageWithItsPartner() {
         let images = noise([6, 2, 3, 3], seed: 1)
         let mixup = MixUp(alpha: 0.4)
-        let blend = mixup.blend(images, seed: 9)
+        let labels = [0, 1, 1, 0, 1, 0]
+        let blend = mixup.blend(images, labels: labels, seed: 9)
         #expect(blend.partners.sorted() == Array(0..<6))
+        #expect(blend.partnerLabels == blend.partners.map { labels[$0] })
         #expect(blend.weight >= 0.5 && blend.weight <= 1)
         let size = images.sampleCount
         for i in 0..<6 {
@@ -27,9 +29,10 @@ import Testing
 
     @Test func theSeedDecides() {
         let images = noise([8, 1, 2, 2], seed: 2)
-        let a = MixUp(alpha: 0.4).blend(images, seed: 5), b = MixUp(alpha: 0.4).blend(images, seed: 5)
+        let labels = [Int](repeating: 0, count: 8)
+        let a = MixUp(alpha: 0.4).blend(images, labels: labels, seed: 5), b = MixUp(alpha: 0.4).blend(images, labels: labels, seed: 5)
         #expect(a.partners == b.partners && a.weight == b.weight && a.images.array == b.images.array)
-        let c = MixUp(alpha: 0.4).blend(images, seed: 6)
+        let c = MixUp(alpha: 0.4).blend(images, labels: labels, seed: 6)
         #expect(c.partners != a.partners || c.weight != a.weight)
     }
 }
