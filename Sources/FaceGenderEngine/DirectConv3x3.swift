@@ -57,9 +57,8 @@ public final class DirectConv3x3 {
         padded.resize([g.channels * g.plane])
         padded.zero()
         for c in 0..<g.channels {
-            for r in 0..<g.height {
-                (padded.data + c * g.plane + (r + 1) * g.rowLength + 1).update(from: image + (c * g.height + r) * g.width, count: g.width)
-            }
+            copyInsideBorder(image + c * g.height * g.width, height: g.height, width: g.width,
+                             into: padded.data + c * g.plane, rowLength: g.rowLength)
         }
     }
 

@@ -18,6 +18,14 @@ public struct ConvGeometry: Equatable, Sendable {
     public var isPointwise: Bool { kernel == 1 && stride == 1 && padding == 0 }
 }
 
+/// Copies a height x width plane into `bordered` one row down and one column in, its rows `rowLength` apart.
+/// With the border zeroed by the caller, a padding-1 3x3 convolution (Winograd, direct) then reads every
+/// window without bounds checks.
+func copyInsideBorder(_ plane: UnsafePointer<Float>, height: Int, width: Int, into bordered: UnsafeMutablePointer<Float>,
+                      rowLength: Int) {
+    for r in 0..<height { (bordered + (r + 1) * rowLength + 1).update(from: plane + r * width, count: width) }
+}
+
 /// Unfolds image [C, H, W] into col [C*K*K, OH*OW]; out-of-image taps are zero. `rowStride` (default
 /// OH*OW) lets several images share one column matrix [C*K*K, N*OH*OW], each in its own column block.
 func im2col(_ image: UnsafePointer<Float>, _ col: UnsafeMutablePointer<Float>, _ g: ConvGeometry, rowStride: Int? = nil) {

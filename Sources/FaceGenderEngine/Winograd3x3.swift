@@ -254,8 +254,8 @@ public final class Winograd3x3 {
             }
             for ch in 0..<c {
                 for i in 0..<images {
-                    let src = x + ((firstImage + i) * c + ch) * geo.plane, dst = padded + i * paddedPlane + paddedWidth + 1
-                    for r in 0..<geo.height { (dst + r * paddedWidth).update(from: src + r * geo.width, count: geo.width) }
+                    copyInsideBorder(x + ((firstImage + i) * c + ch) * geo.plane, height: geo.height, width: geo.width,
+                                     into: padded + i * paddedPlane, rowLength: paddedWidth)
                 }
                 for j0 in Swift.stride(from: 0, to: b, by: Lanes.scalarCount) {
                     let count = min(Lanes.scalarCount, b - j0)

@@ -101,16 +101,10 @@ public final class Trainer {
             while let batch = loader.next() {
                 optimizer.learningRate = schedule.rate(at: state.globalStep, peak: config.learningRate)
                 network.reseedRandomLayers(config.seed &+ UInt64(state.globalStep) &* 0x2545_F491_4F6C_DD1D)
-                let logits: Tensor, value: Float
-                if let mixup {
-                    let blend = mixup.blend(batch.images, labels: batch.labels,
-                                            seed: config.seed &+ UInt64(state.globalStep) &* 0x9FB2_1C65_1E98_DF25)
-                    logits = network.forward(blend.images, mode: .training)
-                    value = loss.forward(logits: logits, labels: batch.labels, mixedWith: blend.partnerLabels, weight: blend.weight)
-                } else {
-                    logits = network.forward(batch.images, mode: .training)
-                    value = loss.forward(logits: logits, labels: batch.labels)
-                }
+                let blend = mixup?.blend(batch.images, labels: batch.labels,
+                                         seed: config.seed &+ UInt64(state.globalStep) &* 0x9FB2_1C65_1E98_DF25)
+                let logits = network.forward(blend?.images ?? batch.images, mode: .training)
+                let value = loss.forward(logits: logits, labels: batch.labels, mixedWith: blend?.partnerLabels, weight: blend?.weight ?? 1)
                 network.backward(loss.gradient)
                 if config.gradientClip > 0 { clipGradientNorm(network.parameters, maxNorm: config.gradientClip) }
                 optimizer.step()

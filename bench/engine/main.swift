@@ -128,11 +128,12 @@ func profileLayers(batch: Int) throws {
 }
 /// A top-level layer in a few words: its kind, and a convolution's kernel, stride and channels.
 func describe(_ layer: Layer) -> String {
+    func shape(_ c: Conv2D) -> String {
+        "\(c.kernel)x\(c.kernel)/\(c.stride) \(c.inChannels)->\(c.outChannels)" + (c.usesWinograd ? " W" : c.usesDirect ? " D" : "")
+    }
     switch layer {
-    case let c as Conv2D: return "Conv2D \(c.kernel)x\(c.kernel)/\(c.stride) \(c.inChannels)->\(c.outChannels)" + (c.usesWinograd ? " W" : "")
-    case let r as Residual:
-        let convs = r.body.layers.compactMap { $0 as? Conv2D }
-        return "Residual " + convs.map { "\($0.kernel)x\($0.kernel)/\($0.stride) \($0.inChannels)->\($0.outChannels)" }.joined(separator: ", ")
+    case let c as Conv2D: return "Conv2D " + shape(c)
+    case let r as Residual: return "Residual " + r.body.layers.compactMap { ($0 as? Conv2D).map(shape) }.joined(separator: ", ")
     default: return String(describing: type(of: layer))
     }
 }
@@ -161,7 +162,7 @@ func profileTraining(_ name: String, _ network: Network) {
         }
     }
     let total = forward.reduce(0, +) + backward.reduce(0, +)
-    print("training time per layer, \(name), batch 64 (\(iterations) rounds; W = Winograd): \(String(format: "%.1f", 1000 * total / Double(iterations))) ms per step")
+    print("training time per layer, \(name), batch 64 (\(iterations) rounds; W = Winograd, D = direct): \(String(format: "%.1f", 1000 * total / Double(iterations))) ms per step")
     for (k, layer) in layers.enumerated() {
         print(String(format: "  %2d %-44@ fwd %6.2f ms  bwd %6.2f ms  %4.1f%%", k, describe(layer) as NSString,
                      1000 * forward[k] / Double(iterations), 1000 * backward[k] / Double(iterations),
