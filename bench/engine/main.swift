@@ -1,8 +1,9 @@
 // Engine benchmark: the same CNN trained and run by the Swift engine and by PyTorch, in one run, side by side.
 // Usage: swift run -c release bench-engine [--iterations N] [--profile] [--profile-train] [--profile-only] [--im2col]
-//        [--winograd-min-tiles N]   (see bench/README.md)
+//        [--winograd-min-tiles N] [--b1-rounds N]   (see bench/README.md)
 // --im2col adds a column: the Swift engine with Winograd and the direct first layer turned off (every
-// convolution as im2col + GEMM).
+// convolution as im2col + GEMM). --b1-rounds N (default 7): batch-1 medians in N rounds alternating between
+// the two sides, besides the one-shot medians taken minutes apart.
 import FaceGenderEngine
 import FaceGenderModel
 import Foundation
@@ -20,6 +21,7 @@ let arguments = CommandLine.arguments
 let iterations = arguments.firstIndex(of: "--iterations").flatMap { Int(arguments[$0 + 1]) } ?? 30
 let threads = arguments.firstIndex(of: "--threads").flatMap { Int(arguments[$0 + 1]) } ?? 2
 let minimumTiles = arguments.firstIndex(of: "--winograd-min-tiles").flatMap { Int(arguments[$0 + 1]) }
+let batchOneRounds = arguments.firstIndex(of: "--b1-rounds").flatMap { Int(arguments[$0 + 1]) } ?? 7
 let peakPerCore = 115.0  // GFLOP/s, measured FMA peak of this machine (DEVELOPERS.md)
 
 func residentMegabytes(_ field: String) -> Double {
@@ -77,15 +79,21 @@ func measureSwift(fastConvolutions: Bool = true) throws -> (Measurement, Int) {
     // 200 warm-up runs (PyTorch gets the same): with 20, the first batch-1 median after the batch-64 phase was
     // sometimes doubled (~3 ms), a warm-up artefact of the thread pool, not of the network.
     for _ in 0..<200 { _ = network.forward(one, mode: .inference) }
-    var latencies: [Double] = []
-    for _ in 0..<300 { latencies.append(seconds { _ = network.forward(one, mode: .inference) }) }
-    latencies.sort()
     return (Measurement(trainIPS: Double(64 * iterations) / train, inferIPS: Double(64 * iterations) / infer,
-                        b1Milliseconds: latencies[latencies.count / 2] * 1000, peakRSSMB: residentMegabytes("VmHWM:"),
+                        b1Milliseconds: batchOneMedian(network, one), peakRSSMB: residentMegabytes("VmHWM:"),
                         rssGrowthMB: rssGrowth), network.forwardFlops)
 }
 
-func measureTorch() -> Measurement? {
+/// Median of 300 timed batch-1 forward passes, in milliseconds.
+func batchOneMedian(_ network: Network, _ one: Tensor) -> Double {
+    var latencies: [Double] = []
+    for _ in 0..<300 { latencies.append(seconds { _ = network.forward(one, mode: .inference) }) }
+    latencies.sort()
+    return latencies[latencies.count / 2] * 1000
+}
+
+/// The PyTorch side as a process running torch_bench.py with `extra` arguments, or nil without the venv.
+func torchProcess(_ extra: [String]) -> Process? {
     let here = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     let python = here.deletingLastPathComponent().appendingPathComponent(".venv/bin/python").path
     guard FileManager.default.isExecutableFile(atPath: python) else {
@@ -94,7 +102,45 @@ func measureTorch() -> Measurement? {
     }
     let process = Process()
     process.executableURL = URL(fileURLWithPath: python)
-    process.arguments = [here.appendingPathComponent("torch_bench.py").path, "--iterations", String(iterations), "--threads", String(threads)]
+    process.arguments = [here.appendingPathComponent("torch_bench.py").path, "--iterations", String(iterations), "--threads", String(threads)] + extra
+    return process
+}
+
+/// Batch-1 medians taken in alternating rounds (Swift, PyTorch, Swift, ...), so a machine that speeds up or
+/// slows down during the run moves both sides alike: the one-shot medians are minutes apart.
+func interleavedBatchOne(rounds: Int) throws -> (swift: [Double], torch: [Double])? {
+    guard let process = torchProcess(["--b1-server"]) else { return nil }
+    let input = Pipe(), output = Pipe()
+    process.standardInput = input
+    process.standardOutput = output
+    try process.run()
+    defer { try? input.fileHandleForWriting.close(); process.waitUntilExit() }
+    let network = try makeNetwork()
+    var rng = RandomGenerator(seed: 4)
+    let one = Tensor(shape: [1, 3, 64, 64])
+    for i in 0..<one.count { one[i] = rng.normal() }
+    for _ in 0..<200 { _ = network.forward(one, mode: .inference) }
+    var swift: [Double] = [], torch: [Double] = [], pending = Data()
+    for _ in 0..<rounds {
+        swift.append(batchOneMedian(network, one))
+        try input.fileHandleForWriting.write(contentsOf: Data("b1\n".utf8))
+        while !pending.contains(UInt8(ascii: "\n")) {
+            let chunk = output.fileHandleForReading.availableData
+            if chunk.isEmpty { return nil }
+            pending += chunk
+        }
+        let end = pending.firstIndex(of: UInt8(ascii: "\n"))!
+        guard let answer = try? JSONDecoder().decode([String: Double].self, from: pending[..<end]), let ms = answer["b1Milliseconds"] else { return nil }
+        torch.append(ms)
+        pending = Data(pending[(end + 1)...])
+    }
+    return (swift, torch)
+}
+
+func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+
+func measureTorch() -> Measurement? {
+    guard let process = torchProcess([]) else { return nil }
     let pipe = Pipe()
     process.standardOutput = pipe
     do { try process.run() } catch { return nil }
@@ -183,6 +229,7 @@ if arguments.contains("--profile-only") { exit(0) }
 let (swift, flops) = try measureSwift()
 let im2col = arguments.contains("--im2col") ? try measureSwift(fastConvolutions: false).0 : nil
 let torch = measureTorch()
+let interleaved = try interleavedBatchOne(rounds: batchOneRounds)
 let gflop = Double(flops) / 1e9
 func row(_ name: String, _ s: Double, _ t: Double?, _ format: String, im2col i: Double? = nil) {
     let ratio = t.map { String(format: "%.2fx", s / $0) } ?? "-"
@@ -196,6 +243,11 @@ print("metric".padding(toLength: 34, withPad: " ", startingAt: 0), "Swift".paddi
 row("training images/s (batch 64)", swift.trainIPS, torch?.trainIPS, "%.0f", im2col: im2col?.trainIPS)
 row("inference images/s (batch 64)", swift.inferIPS, torch?.inferIPS, "%.0f", im2col: im2col?.inferIPS)
 row("latency batch 1 (ms, median)", swift.b1Milliseconds, torch?.b1Milliseconds, "%.2f", im2col: im2col?.b1Milliseconds)
+if let interleaved {
+    row("batch 1 alternating (ms, median)", median(interleaved.swift), median(interleaved.torch), "%.2f")
+    let ratios = zip(interleaved.swift, interleaved.torch).map { String(format: "%.2f", $0 / $1) }
+    print("  Swift/PyTorch in each of \(batchOneRounds) alternating rounds of 300 passes: " + ratios.joined(separator: " "))
+}
 row("peak RSS (MB)", swift.peakRSSMB, torch?.peakRSSMB, "%.0f")
 row("RSS growth over timed training (MB)", swift.rssGrowthMB, torch?.rssGrowthMB, "%.1f")
 let trainGFLOPS = swift.trainIPS * gflop * 3, inferGFLOPS = swift.inferIPS * gflop
@@ -207,6 +259,7 @@ let summary: [String: Double] = [
     "swift_train_ips": swift.trainIPS, "torch_train_ips": torch?.trainIPS ?? -1,
     "swift_infer_ips": swift.inferIPS, "torch_infer_ips": torch?.inferIPS ?? -1,
     "swift_b1_ms": swift.b1Milliseconds, "torch_b1_ms": torch?.b1Milliseconds ?? -1,
+    "swift_b1_alternating_ms": interleaved.map { median($0.swift) } ?? -1, "torch_b1_alternating_ms": interleaved.map { median($0.torch) } ?? -1,
     "swift_im2col_train_ips": im2col?.trainIPS ?? -1, "swift_im2col_infer_ips": im2col?.inferIPS ?? -1,
     "swift_im2col_b1_ms": im2col?.b1Milliseconds ?? -1,
     "swift_peak_rss_mb": swift.peakRSSMB, "torch_peak_rss_mb": torch?.peakRSSMB ?? -1, "swift_rss_growth_mb": swift.rssGrowthMB,

@@ -2,6 +2,7 @@
 import argparse
 import json
 import resource
+import sys
 import time
 
 import torch
@@ -10,6 +11,8 @@ import torch.nn as nn
 parser = argparse.ArgumentParser()
 parser.add_argument("--iterations", type=int, default=30)
 parser.add_argument("--threads", type=int, default=2)
+parser.add_argument("--b1-server", action="store_true",
+                    help="answer each 'b1' line on stdin with one batch-1 median (for rounds interleaved with the Swift side)")
 args = parser.parse_args()
 torch.set_num_threads(args.threads)
 torch.manual_seed(1)
@@ -35,6 +38,28 @@ def rss_mb():
             if line.startswith("VmRSS:"):
                 return int(line.split()[1]) / 1024
     return 0
+
+
+def batch_one_median(one):
+    lat = []
+    for _ in range(300):
+        t = time.perf_counter()
+        model(one)
+        lat.append(time.perf_counter() - t)
+    lat.sort()
+    return lat[len(lat) // 2] * 1000
+
+
+if args.b1_server:
+    model.eval()
+    with torch.inference_mode():
+        one = torch.randn(1, 3, 64, 64).to(memory_format=torch.channels_last)
+        for _ in range(200):
+            model(one)
+        for line in sys.stdin:
+            if line.strip() == "b1":
+                print(json.dumps({"b1Milliseconds": batch_one_median(one)}), flush=True)
+    sys.exit(0)
 
 
 def train_step():
@@ -64,12 +89,7 @@ with torch.inference_mode():
     one = torch.randn(1, 3, 64, 64).to(memory_format=torch.channels_last)
     for _ in range(200):
         model(one)
-    lat = []
-    for _ in range(300):
-        t = time.perf_counter()
-        model(one)
-        lat.append(time.perf_counter() - t)
-lat.sort()
+    b1 = batch_one_median(one)
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(json.dumps({"trainIPS": train_ips, "inferIPS": infer_ips, "b1Milliseconds": lat[len(lat) // 2] * 1000,
+print(json.dumps({"trainIPS": train_ips, "inferIPS": infer_ips, "b1Milliseconds": b1,
                   "peakRSSMB": peak, "rssGrowthMB": growth}))
