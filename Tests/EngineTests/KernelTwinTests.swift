@@ -34,6 +34,25 @@ import Testing
         }
     }
 
+    /// 3x3 'same' convolutions through im2col (Winograd and the direct kernel turned off), whose unfolding has a
+    /// path of its own: maps narrower than, as wide as, and wider than a vector, alone and sharing a GEMM.
+    @Test(arguments: [1, 4, 8, 13])
+    func sameConvolutionByIm2colMatchesDefinition(width: Int) {
+        var rng = RandomGenerator(seed: 51)
+        for workers in [1, 2] {
+            let conv = Conv2D(name: "c", inChannels: 9, outChannels: 5, kernel: 3, padding: 1,
+                              parallelism: Parallelism(workers: workers), rng: &rng)
+            conv.allowsWinograd = false; conv.allowsDirect = false
+            for batch in [1, 3] {
+                let x = randomTensor([batch, 9, 6, width], seed: 52)
+                let fast = conv.forward(x, mode: .inference).array
+                let slow = naiveConvolution(x, conv.weight.value, stride: 1, padding: 1)
+                #expect(fast.count == slow.count)
+                #expect(zip(fast, slow).allSatisfy { abs($0 - $1) < 1e-4 })
+            }
+        }
+    }
+
     /// Batch 1 with two workers sharing the GEMM by pixels, with bias and the fused BatchNorm + ReLU epilogue
     /// applied by each worker to its own pixels.
     @Test func conv2DBatchOneSharedGEMMWithEpilogueMatchesDefinition() {
