@@ -42,10 +42,12 @@ struct Measurement: Codable {
     var trainIPS: Double, inferIPS: Double, b1Milliseconds: Double, peakRSSMB: Double, rssGrowthMB: Double
 }
 
-/// The reference network as the command line sets it up (Winograd and the direct first layer on or off,
-/// Winograd's minimum tile count).
-func makeNetwork(fastConvolutions: Bool = true) throws -> Network {
-    let network = try Network(spec: referenceSpec, seed: 1, parallelism: Parallelism(workers: threads))
+let productSpec = Architecture.resnetSmall.spec(inputSide: 64, classes: 2, dropout: 0.2)
+
+/// The reference network (or another spec) as the command line sets it up (Winograd and the direct first
+/// layer on or off, Winograd's minimum tile count).
+func makeNetwork(_ spec: ModelSpec = referenceSpec, fastConvolutions: Bool = true) throws -> Network {
+    let network = try Network(spec: spec, seed: 1, parallelism: Parallelism(workers: threads))
     network.forEachLayer { layer in
         guard let conv = layer as? Conv2D else { return }
         conv.allowsWinograd = fastConvolutions
@@ -216,20 +218,9 @@ func profileTraining(_ name: String, _ network: Network) {
     }
 }
 
-/// The product's network as the command line sets up its convolutions (as `makeNetwork` does the reference's).
-func makeProductNetwork() throws -> Network {
-    let network = try Network(spec: Architecture.resnetSmall.spec(inputSide: 64, classes: 2, dropout: 0.2), seed: 1,
-                              parallelism: Parallelism(workers: threads))
-    network.forEachLayer { layer in
-        guard let conv = layer as? Conv2D else { return }
-        if let minimumTiles { conv.winogradMinimumTiles = minimumTiles }
-    }
-    return network
-}
-
 if arguments.contains("--profile") {
     for batch in [64, 1] { try profileLayers(batch: batch) }
-    let product = try makeProductNetwork()
+    let product = try makeNetwork(productSpec)
     var rng = RandomGenerator(seed: 5)
     let one = Tensor(shape: [1, 3, 64, 64])
     for i in 0..<one.count { one[i] = rng.normal() }
@@ -238,7 +229,7 @@ if arguments.contains("--profile") {
 }
 if arguments.contains("--profile-train") {
     profileTraining("reference CNN", try makeNetwork())
-    profileTraining("resnet-small (the product's network)", try makeProductNetwork())
+    profileTraining("resnet-small (the product's network)", try makeNetwork(productSpec))
 }
 if arguments.contains("--profile-only") { exit(0) }
 
