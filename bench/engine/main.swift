@@ -76,14 +76,20 @@ func measureSwift(fastConvolutions: Bool = true) throws -> (Measurement, Int) {
     let rssGrowth = residentMegabytes("VmRSS:") - rssAfterWarmup
     for _ in 0..<3 { _ = network.forward(x, mode: .inference) }
     let infer = seconds { for _ in 0..<iterations { _ = network.forward(x, mode: .inference) } }
+    return (Measurement(trainIPS: Double(64 * iterations) / train, inferIPS: Double(64 * iterations) / infer,
+                        b1Milliseconds: batchOneMedian(network, warmedUpBatchOne(network, seed: 3)), peakRSSMB: residentMegabytes("VmHWM:"),
+                        rssGrowthMB: rssGrowth), network.forwardFlops)
+}
+
+/// A random 3x64x64 image after 200 warm-up batch-1 passes of `network` on it (PyTorch gets the same): with 20,
+/// the first batch-1 median after the batch-64 phase was sometimes doubled (~3 ms), a warm-up artefact of the
+/// thread pool, not of the network.
+func warmedUpBatchOne(_ network: Network, seed: UInt64) -> Tensor {
+    var rng = RandomGenerator(seed: seed)
     let one = Tensor(shape: [1, 3, 64, 64])
     for i in 0..<one.count { one[i] = rng.normal() }
-    // 200 warm-up runs (PyTorch gets the same): with 20, the first batch-1 median after the batch-64 phase was
-    // sometimes doubled (~3 ms), a warm-up artefact of the thread pool, not of the network.
     for _ in 0..<200 { _ = network.forward(one, mode: .inference) }
-    return (Measurement(trainIPS: Double(64 * iterations) / train, inferIPS: Double(64 * iterations) / infer,
-                        b1Milliseconds: batchOneMedian(network, one), peakRSSMB: residentMegabytes("VmHWM:"),
-                        rssGrowthMB: rssGrowth), network.forwardFlops)
+    return one
 }
 
 /// Median of 300 timed batch-1 forward passes, in milliseconds.
@@ -118,10 +124,7 @@ func interleavedBatchOne(rounds: Int) throws -> (swift: [Double], torch: [Double
     try process.run()
     defer { try? input.fileHandleForWriting.close(); process.waitUntilExit() }
     let network = try makeNetwork()
-    var rng = RandomGenerator(seed: 4)
-    let one = Tensor(shape: [1, 3, 64, 64])
-    for i in 0..<one.count { one[i] = rng.normal() }
-    for _ in 0..<200 { _ = network.forward(one, mode: .inference) }
+    let one = warmedUpBatchOne(network, seed: 4)
     var swift: [Double] = [], torch: [Double] = [], pending = Data()
     for _ in 0..<rounds {
         swift.append(batchOneMedian(network, one))
@@ -221,10 +224,7 @@ func profileTraining(_ name: String, _ network: Network) {
 if arguments.contains("--profile") {
     for batch in [64, 1] { try profileLayers(batch: batch) }
     let product = try makeNetwork(productSpec)
-    var rng = RandomGenerator(seed: 5)
-    let one = Tensor(shape: [1, 3, 64, 64])
-    for i in 0..<one.count { one[i] = rng.normal() }
-    for _ in 0..<200 { _ = product.forward(one, mode: .inference) }
+    let one = warmedUpBatchOne(product, seed: 5)
     print(String(format: "resnet-small (the product's network), batch 1: %.2f ms (median of 300)", batchOneMedian(product, one)))
 }
 if arguments.contains("--profile-train") {
