@@ -1,5 +1,4 @@
 import CBLAS
-import Dispatch
 
 /// Row-major C[M, N] = alpha * op(A)[M, K] * op(B)[K, N] + beta * C, through OpenBLAS.
 @inline(__always)
@@ -30,37 +29,6 @@ public func matmulNaive(
                 sum += av * bv
             }
             c[i * ldc + j] = alpha * sum + (beta == 0 ? 0 : beta * c[i * ldc + j])
-        }
-    }
-}
-
-/// How the engine spreads work over cores. The engine parallelises across images itself and keeps
-/// OpenBLAS single-threaded, so the two never oversubscribe the cores.
-public struct Parallelism: Sendable {
-    public var workers: Int
-
-    public init(workers: Int) {
-        self.workers = max(1, workers)
-        openblas_set_num_threads(1)
-    }
-
-    /// Runs `body(range)` over `count` elements in one slice per worker, or in one call when the work
-    /// is too small to be worth a thread hand-off.
-    public func forEachSlice(_ count: Int, minimumPerWorker: Int = 1 << 16, _ body: (Range<Int>) -> Void) {
-        if workers == 1 || count < 2 * minimumPerWorker { body(0..<count); return }
-        forEachChunk(count) { _, range in body(range) }
-    }
-
-    /// Runs `body(worker, range)` over `count` items split into contiguous chunks, one per worker.
-    public func forEachChunk(_ count: Int, _ body: (Int, Range<Int>) -> Void) {
-        let chunks = min(workers, count)
-        if chunks <= 1 {
-            body(0, 0..<count)
-            return
-        }
-        DispatchQueue.concurrentPerform(iterations: chunks) { w in
-            let lo = count * w / chunks, hi = count * (w + 1) / chunks
-            body(w, lo..<hi)
         }
     }
 }
