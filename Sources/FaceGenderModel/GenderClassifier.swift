@@ -19,8 +19,9 @@ public final class GenderClassifier {
     public convenience init(contentsOf path: String, parallelism: Parallelism) throws {
         let (network, metadata) = try ModelFile.load(from: path, parallelism: parallelism)
         let info = try ModelInfo.from(metadata: metadata, path: path)
-        guard network.outputShape == [info.classes.count] else {
-            throw ClassifierError.classCountMismatch(path: path, classes: info.classes.count, outputs: network.outputShape.reduce(1, *))
+        guard network.outputShape == [info.classes.count * info.outputsPerClass] else {
+            throw ClassifierError.classCountMismatch(path: path, classes: info.classes.count * info.outputsPerClass,
+                                                     outputs: network.outputShape.reduce(1, *))
         }
         let side = info.preprocessor.inputSide, spec = network.spec
         guard spec.inputChannels == 3, spec.inputHeight == side, spec.inputWidth == side else {
@@ -37,16 +38,40 @@ public final class GenderClassifier {
 
     private let mirrored = Tensor(shape: [0])
     private let averaged = Tensor(shape: [0])
+    private let merged = Tensor(shape: [0])
 
     /// Logits [N, K] of a preprocessed batch, in inference mode; with `flipAveraging`, the mean of the
     /// logits of each face and its mirror image. The result is overwritten by the next call.
     public func logits(_ batch: Tensor) -> Tensor {
-        guard info.flipAveraging == true else { return network.forward(batch, mode: .inference) }
-        averaged.copy(from: network.forward(batch, mode: .inference))
+        guard info.flipAveraging == true else { return classLogits(batch) }
+        averaged.copy(from: classLogits(batch))
         Self.mirror(batch, into: mirrored)
-        let flipped = network.forward(mirrored, mode: .inference)
+        let flipped = classLogits(mirrored)
         for i in 0..<averaged.count { averaged[i] = (averaged[i] + flipped[i]) / 2 }
         return averaged
+    }
+
+    private func classLogits(_ batch: Tensor) -> Tensor {
+        Self.classLogits(network.forward(batch, mode: .inference), outputsPerClass: info.outputsPerClass, into: merged)
+    }
+
+    /// Per-class logits from a network's outputs: unchanged with one output per class; with subclasses, each
+    /// class's log-sum-exp over its subclasses, so that softmax over them gives the subclass probabilities' sums.
+    public static func classLogits(_ outputs: Tensor, outputsPerClass s: Int, into result: Tensor) -> Tensor {
+        guard s > 1 else { return outputs }
+        let n = outputs.shape[0], k = outputs.sampleCount / s
+        result.resize([n, k])
+        for i in 0..<n {
+            for c in 0..<k {
+                let row = outputs.data + i * k * s + c * s
+                var m = row[0]
+                for j in 1..<s { m = max(m, row[j]) }
+                var sum: Float = 0
+                for j in 0..<s { sum += expf(row[j] - m) }
+                result[i * k + c] = m + logf(sum)
+            }
+        }
+        return result
     }
 
     /// Reverses every image row of an [N, C, H, W] batch.

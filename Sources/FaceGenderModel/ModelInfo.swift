@@ -14,6 +14,9 @@ public struct ModelInfo: Codable, Equatable, Sendable {
     public var abstainBelow: Double
     /// Average the logits of each face and its mirror image (test-time augmentation); nil means no.
     public var flipAveraging: Bool?
+    /// When set, the network was trained on (class, subclass) pairs, e.g. Female and Male each split by age band,
+    /// with outputs in class-major order; a class's probability is the sum of its subclasses'. nil: one output per class.
+    public var subclasses: [String]?
     /// Free-form measured numbers (accuracy, ECE, ...), for /about and the model card.
     public var metrics: [String: Double]
     public var trainedAt: String
@@ -23,6 +26,9 @@ public struct ModelInfo: Codable, Equatable, Sendable {
         self.name = name; self.version = version; self.classes = classes; self.preprocessor = preprocessor
         self.temperature = temperature; self.abstainBelow = abstainBelow; self.metrics = metrics; self.trainedAt = trainedAt
     }
+
+    /// Network outputs per class (1, or the number of subclasses).
+    public var outputsPerClass: Int { max(1, subclasses?.count ?? 1) }
 
     static let key = "facegender.info"
 

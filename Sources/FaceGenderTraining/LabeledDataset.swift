@@ -6,6 +6,10 @@ public struct LabeledSample: Equatable, Sendable {
     public var label: Int
     /// Group labels for per-group metrics, e.g. ["age": "20-39", "race": "Asian"].
     public var groups: [String: String]
+
+    public init(path: String, label: Int, groups: [String: String] = [:]) {
+        self.path = path; self.label = label; self.groups = groups
+    }
 }
 
 public enum DatasetError: Error, CustomStringConvertible, Equatable {

@@ -28,6 +28,8 @@ public final class Trainer {
     private let bestPath: String
     private let log: (String) -> Void
 
+    /// With `info.subclasses`, training labels are (class, subclass) pairs numbered class x subclasses + subclass
+    /// (`SubclassSplit`); validation labels are always classes, as validation measures what the model answers.
     public init(config: TrainingConfig, info: ModelInfo, train: (FaceCrops, [Int]), validation: (FaceCrops, [Int]),
                 trainGroups: [[String: String]] = [], runDirectory: String, log: @escaping (String) -> Void) throws {
         guard let architecture = Architecture(rawValue: config.architecture) else {
@@ -35,7 +37,8 @@ public final class Trainer {
         }
         self.config = config
         self.info = info
-        let spec = architecture.spec(inputSide: config.inputSide, classes: info.classes.count, dropout: config.dropout)
+        let spec = architecture.spec(inputSide: config.inputSide, classes: info.classes.count * info.outputsPerClass,
+                                     dropout: config.dropout)
         network = try Network(spec: spec, seed: config.seed, parallelism: Parallelism(workers: config.workers))
         switch config.optimizer {
         case .adamw: optimizer = AdamW(parameters: network.parameters, learningRate: config.learningRate, weightDecay: config.weightDecay)
@@ -109,9 +112,9 @@ public final class Trainer {
                 if config.gradientClip > 0 { clipGradientNorm(network.parameters, maxNorm: config.gradientClip) }
                 optimizer.step()
                 average?.update(step: state.globalStep)
-                let k = logits.sampleCount
+                let k = logits.sampleCount, s = info.outputsPerClass
                 state.partialCorrect += batch.labels.indices.filter { i in
-                    (0..<k).max { logits[i * k + $0] < logits[i * k + $1] } == batch.labels[i]
+                    (0..<k).max { logits[i * k + $0] < logits[i * k + $1] }.map { $0 / s } == batch.labels[i] / s
                 }.count
                 state.partialLoss += Double(value) * Double(batch.labels.count)
                 state.partialSeen += batch.labels.count
@@ -181,20 +184,17 @@ public final class Trainer {
         return try average.withAverage(body)
     }
 
-    /// Validation loss (plain NLL, no smoothing), accuracy, and the raw logits.
+    /// Validation loss (plain NLL of the classes, no smoothing), accuracy, and the per-class logits.
     public func evaluateValidation() -> (loss: Double, accuracy: Double, logits: [Float]) {
-        let (logits, labels) = Trainer.logits(network: network, crops: validation.crops, labels: validation.labels,
-                                              preprocessor: info.preprocessor, batchSize: 128)
+        let merged = Tensor(shape: [0]), s = info.outputsPerClass
+        let (logits, labels) = Trainer.logits(crops: validation.crops, labels: validation.labels, preprocessor: info.preprocessor,
+                                              batchSize: 128) {
+            GenderClassifier.classLogits(network.forward($0, mode: .inference), outputsPerClass: s, into: merged)
+        }
         let k = info.classes.count
         let nll = TemperatureScaler.negativeLogLikelihood(logits: logits, classes: k, labels: labels, temperature: 1)
         let predicted = labels.indices.map { i in (0..<k).max { logits[i * k + $0] < logits[i * k + $1] }! }
         return (nll, Metrics.accuracy(labels: labels, predicted: predicted), logits)
-    }
-
-    /// Inference-mode logits of every readable crop (row-major [N, K]) with their labels.
-    public static func logits(network: Network, crops: FaceCrops, labels: [Int], preprocessor: FacePreprocessor,
-                              batchSize: Int) -> ([Float], [Int]) {
-        logits(crops: crops, labels: labels, preprocessor: preprocessor, batchSize: batchSize) { network.forward($0, mode: .inference) }
     }
 
     /// Logits of every readable crop through `forward` (e.g. a classifier with flip averaging).

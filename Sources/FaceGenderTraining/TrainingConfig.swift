@@ -31,6 +31,8 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     public var weightAverageDecay: Float? = 0.999
     /// mixup's α (`MixUp`): each batch is blended with itself in shuffled order, λ ~ Beta(α, α); nil: off.
     public var mixupAlpha: Float?
+    /// Train on every class split by this group's values (`SubclassSplit`), e.g. "age_summary"; nil: off.
+    public var subclassGroup: String?
 
     public init() {}
 

@@ -55,6 +55,8 @@ struct Train: AsyncParsableCommand {
     @Option(help: "Stop (with a checkpoint) after this many minutes; 0: no limit.") var timeBudgetMinutes: Double = 0
     @Option(help: "Show a group's training photos more often, as KEY=VALUE:FACTOR (e.g. age=0-9:2 for UTKFace names); repeatable.")
     var oversample: [String] = []
+    @Option(help: "Train on each class split by a group's values, e.g. age_summary (under 10, 10-19, 20+ from UTKFace names); the model still answers the classes.")
+    var subclassesBy: String?
     @Option(help: "Haar cascade XML (default: Debian's opencv-data).") var cascade: String?
     @Flag(help: "Continue the run in --run-dir from its checkpoint.") var resume = false
     @Flag(help: "Do not average each face's prediction with its mirror image's.") var noFlipAveraging = false
@@ -87,6 +89,7 @@ struct Train: AsyncParsableCommand {
         c.augmentation.cameraDegradation = cameraDegradation > 0 ? cameraDegradation : nil
         c.weightAverageDecay = weightAverageDecay > 0 ? weightAverageDecay : nil  // nil: as in runs from before averaging
         c.mixupAlpha = mixup > 0 ? mixup : nil
+        c.subclassGroup = subclassesBy
         if noAugmentation { c.augmentation = .none }
         return c
     }
@@ -104,7 +107,14 @@ struct Train: AsyncParsableCommand {
         var info = ModelInfo(name: "facegender-\(architecture)", version: Self.timestamp(), classes: splits.train.classes,
                              preprocessor: preprocessor)
         info.trainedAt = ISO8601DateFormatter().string(from: Date())
-        let trainer = try Trainer(config: config, info: info, train: (trainCrops, splits.train.samples.map(\.label)),
+        var trainLabels = splits.train.samples.map(\.label)
+        if let key = config.subclassGroup {
+            let split = try SubclassSplit(samples: splits.train.samples, by: key)
+            info.subclasses = split.names
+            trainLabels = split.labels
+            log("each class split by \(key) in training: \(split.names.joined(separator: ", "))")
+        }
+        let trainer = try Trainer(config: config, info: info, train: (trainCrops, trainLabels),
                                   validation: (validationCrops, splits.validation.samples.map(\.label)),
                                   trainGroups: splits.train.samples.map(\.groups), runDirectory: runDir, log: log)
         if resume { try trainer.resume() }

@@ -40,6 +40,36 @@ import Testing
         #expect(abs(soft[1] - 1 / (1 + exp(-1))) < 1e-12)
     }
 
+    @Test func subclassOutputsAddUpToTheirClass() {
+        let outputs = Tensor(shape: [2, 6], values: [1, 2, 0.5, -1, 3, 0, /**/ 0, 0, 0, 0, 0, 4])
+        let merged = GenderClassifier.classLogits(outputs, outputsPerClass: 3, into: Tensor(shape: [0]))
+        #expect(merged.shape == [2, 2])
+        for i in 0..<2 {
+            let row = (0..<6).map { Double(outputs[i * 6 + $0]) }
+            let joint = row.map { exp($0) / row.map(exp).reduce(0, +) }
+            let p = GenderClassifier.probabilities(logits: merged, temperature: 1)[i]
+            #expect(abs(p[0] - joint[0..<3].reduce(0, +)) < 1e-6 && abs(p[1] - joint[3..<6].reduce(0, +)) < 1e-6)
+        }
+        #expect(GenderClassifier.classLogits(outputs, outputsPerClass: 1, into: Tensor(shape: [0])) === outputs)
+    }
+
+    @Test func aModelWithSubclassesAnswersItsClasses() throws {
+        let network = try Network(spec: Architecture.tiny.spec(inputSide: 16, classes: 6, dropout: 0), seed: 4, parallelism: Parallelism(workers: 1))
+        var info = ModelInfo(name: "t", version: "0", classes: ["Female", "Male"], preprocessor: FacePreprocessor(inputSide: 16))
+        info.subclasses = ["10-19", "20+", "under 10"]
+        info.flipAveraging = true
+        let path = NSTemporaryDirectory() + "fg-sub-\(UUID().uuidString).safetensors"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try GenderClassifier(network: network, info: info).save(to: path)
+        let loaded = try GenderClassifier(contentsOf: path, parallelism: Parallelism(workers: 1))
+        #expect(loaded.info.outputsPerClass == 3)
+        let p = loaded.probabilities(batch(mirrored: false))
+        #expect(p.count == 2 && p.allSatisfy { $0.count == 2 && abs($0.reduce(0, +) - 1) < 1e-9 })
+        info.subclasses = nil  // six outputs, two classes
+        try GenderClassifier(network: network, info: info).save(to: path)
+        #expect(throws: ClassifierError.self) { try GenderClassifier(contentsOf: path, parallelism: Parallelism(workers: 1)) }
+    }
+
     @Test func inconsistentModelFilesAreTypedErrors() throws {
         let network = try Network(spec: Architecture.tiny.spec(inputSide: 16, classes: 2, dropout: 0), seed: 4, parallelism: Parallelism(workers: 1))
         let path = NSTemporaryDirectory() + "fg-bad-\(UUID().uuidString).safetensors"

@@ -168,6 +168,47 @@ import Testing
         expectSameTensors(a.network.namedTensors, b.network.namedTensors, "with and without averaging")
     }
 
+    @Test func classesSplitByAgeTrainAndAnswerTheClasses() throws {
+        let data = try TinyData()
+        defer { data.remove() }
+        let runDir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: runDir) }
+        let pre = FacePreprocessor(inputSide: 32), detector = try makeDetector()
+        let train = try LabeledDataset.folder(data.path("Train")), val = try LabeledDataset.folder(data.path("Validation"))
+        let split = try SubclassSplit(samples: train.samples, by: "age_summary")
+        #expect(split.names.count > 1)
+        #expect(zip(split.labels, train.samples).allSatisfy { label, sample in
+            label / split.names.count == sample.label && split.names[label % split.names.count] == sample.groups["age_summary"]
+        })
+        var info = ModelInfo(name: "t", version: "0", classes: train.classes, preprocessor: pre)
+        info.subclasses = split.names
+        var c = config(epochs: 2)
+        c.subclassGroup = "age_summary"
+        let crops = { (d: LabeledDataset) in FaceCrops.build(d.samples, preprocessor: pre, detector: detector, decoder: ImageDecoder(), workers: 2) }
+        let valCrops = crops(val)
+        let t = try Trainer(config: c, info: info, train: (crops(train), split.labels), validation: (valCrops, val.samples.map(\.label)),
+                            runDirectory: runDir, log: { _ in })
+        #expect(t.network.outputShape == [2 * split.names.count])
+        let result = try t.run(stop: StopFlag())
+        #expect(result.state.history.allSatisfy { $0.validationLoss.isFinite && $0.validationLoss < 2 && $0.trainAccuracy <= 1 })
+        let model = runDir + "/model.safetensors"
+        let calibrated = try Calibration.finish(bestModel: t.bestFile, validation: valCrops, labels: val.samples.map(\.label),
+                                                targetAccuracy: 0.97, flipAveraging: true, trainingSeconds: 1,
+                                                history: result.state.history, output: model, log: { _ in })
+        #expect(calibrated.subclasses == split.names)
+        let classifier = try GenderClassifier(contentsOf: model, parallelism: Parallelism(workers: 1))
+        let batch = Tensor(shape: [1, 3, 32, 32])
+        pre.write(valCrops.crop(0), into: batch, index: 0)
+        #expect(classifier.probabilities(batch)[0].count == 2)
+    }
+
+    @Test func splittingByAMissingOrConstantGroupIsATypedError() throws {
+        let samples = [LabeledSample(path: "a.jpg", label: 0, groups: ["age": "0-9"]),
+                       LabeledSample(path: "b.jpg", label: 1, groups: ["age": "0-9"])]
+        #expect(throws: SubclassError.self) { try SubclassSplit(samples: samples, by: "race") }
+        #expect(throws: SubclassError.self) { try SubclassSplit(samples: samples, by: "age") }
+    }
+
     @Test func resumeRefusesDifferentSettings() throws {
         let data = try TinyData(perClass: ["Train": 4, "Validation": 2])
         defer { data.remove() }
