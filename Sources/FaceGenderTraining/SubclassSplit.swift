@@ -2,8 +2,6 @@
 /// (`--subclasses-by age_summary`): the network then learns a child's face and an adult's as different
 /// outputs rather than one boundary for all ages, and the classifier adds them back up (`ModelInfo.subclasses`).
 public struct SubclassSplit: Equatable, Sendable {
-    /// The group key, e.g. "age_summary".
-    public let key: String
     /// Its values in the training data, sorted: the subclasses of every class.
     public let names: [String]
     /// Per sample: class x names.count + subclass.
@@ -18,7 +16,6 @@ public struct SubclassSplit: Equatable, Sendable {
         let names = Array(Set(values)).sorted()
         guard names.count > 1 else { throw SubclassError.singleValue(key: key, value: names.first ?? "") }
         let index = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
-        self.key = key
         self.names = names
         labels = zip(samples, values).map { sample, value in sample.label * names.count + index[value]! }
     }

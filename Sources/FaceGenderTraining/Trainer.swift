@@ -112,6 +112,7 @@ public final class Trainer {
                 if config.gradientClip > 0 { clipGradientNorm(network.parameters, maxNorm: config.gradientClip) }
                 optimizer.step()
                 average?.update(step: state.globalStep)
+                // Right when the most probable output belongs to the label's class (with subclasses, any of its).
                 let k = logits.sampleCount, s = info.outputsPerClass
                 state.partialCorrect += batch.labels.indices.filter { i in
                     (0..<k).max { logits[i * k + $0] < logits[i * k + $1] }.map { $0 / s } == batch.labels[i] / s
