@@ -7,12 +7,18 @@ import Foundation
 
 /// One evaluated photo.
 public struct EvaluatedSample: Sendable {
+    public var path: String
     public var label: Int
     /// Calibrated probabilities, and the uncalibrated ones (temperature 1) for the ECE comparison.
     public var probabilities: [Double]
     public var uncalibrated: [Double]
     public var faceDetected: Bool
     public var groups: [String: String]
+
+    public init(path: String, label: Int, probabilities: [Double], uncalibrated: [Double], faceDetected: Bool, groups: [String: String]) {
+        self.path = path; self.label = label; self.probabilities = probabilities; self.uncalibrated = uncalibrated
+        self.faceDetected = faceDetected; self.groups = groups
+    }
 }
 
 /// Runs the `predict` path (detect, largest face, crop; whole photo when no face is found) over a
@@ -57,7 +63,7 @@ public enum Evaluator {
                             let image = try decoder.decodeFile(atPath: sample.path)
                             let prediction = analyzer.analyze(image, selection: .largest, fallBackToWholeImage: true)[0]
                             let calibrated = modelClasses.map { prediction.probabilities[$0] ?? 0 }
-                            res[i] = EvaluatedSample(label: mapping[sample.label], probabilities: calibrated,
+                            res[i] = EvaluatedSample(path: sample.path, label: mapping[sample.label], probabilities: calibrated,
                                                      uncalibrated: recalibrate(calibrated, from: temperature),
                                                      faceDetected: prediction.detected, groups: sample.groups)
                         } catch {

@@ -13,7 +13,7 @@ struct Detect: ParsableCommand {
     var photos: [String]
 
     @Option(help: "Output format: text or json.")
-    var format: OutputFormat = .text
+    var format: ReportFormat = .text
 
     @Option(help: "Haar cascade XML (default: Debian's opencv-data haarcascade_frontalface_alt2.xml).")
     var cascade: String?
@@ -25,7 +25,6 @@ struct Detect: ParsableCommand {
     var annotateDir: String?
 
     func validate() throws {
-        if format == .csv { throw ValidationError("detect supports --format text or json") }
         if minFaceSize < 8 { throw ValidationError("--min-face-size must be at least 8") }
     }
 

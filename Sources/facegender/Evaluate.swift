@@ -16,14 +16,14 @@ struct Evaluate: ParsableCommand {
 
     @Option(help: "Labelled photos: a folder of class folders, or a CSV.") var data: String
     @Option(help: "Model file (default: $FACEGENDER_MODEL, else the shipped Models/default.safetensors).") var model: String?
-    @Option(help: "Output format: text or json (the JSON object is the last thing printed).") var format: OutputFormat = .text
+    @Option(help: "Output format: text or json (the JSON object is the last thing printed).") var format: ReportFormat = .text
     @Option(help: "Write the metrics as JSON here.") var metrics: String?
     @Option(help: "Write a self-contained HTML report with plots here.") var report: String?
+    @Option(help: "Write one CSV row per photo here: label, answer, probability, uncertain, groups.") var predictions: String?
     @Option(help: "Haar cascade XML (default: Debian's opencv-data).") var cascade: String?
     @Option(help: "Worker threads.") var workers = 2
 
     func validate() throws {
-        if format == .csv { throw ValidationError("evaluate supports --format text or json") }
         if workers < 1 { throw ValidationError("--workers must be at least 1") }
     }
 
@@ -42,6 +42,10 @@ struct Evaluate: ParsableCommand {
                                         model: "\(info.name) \(info.version)", abstainBelow: info.abstainBelow)
         let json = try JSONOutput.string(summary)
         if let metrics { try Data(json.utf8).write(to: URL(fileURLWithPath: metrics), options: .atomic) }
+        if let predictions {
+            let table = PredictionTable.csv(outcome.samples, classes: info.classes, abstainBelow: info.abstainBelow)
+            try Data(table.utf8).write(to: URL(fileURLWithPath: predictions), options: .atomic)
+        }
         if let report {
             let html = EvaluationReport.html(summary, history: ModelHistory.read(modelPath: modelPath), dataName: data)
             try Data(html.utf8).write(to: URL(fileURLWithPath: report), options: .atomic)

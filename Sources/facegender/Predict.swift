@@ -3,6 +3,7 @@ import FaceGenderDetection
 import FaceGenderEngine
 import FaceGenderImaging
 import FaceGenderModel
+import FaceGenderTraining
 import Foundation
 
 struct Predict: ParsableCommand {
@@ -45,9 +46,9 @@ struct Predict: ParsableCommand {
         case .csv:
             print("file,face,x,y,width,height,label,probability,uncertain,error")
             for a in answers {
-                if let e = a.error { print("\(csv(a.file)),,,,,,,,,\(csv(e))"); continue }
+                if let e = a.error { print("\(CSVField.escape(a.file)),,,,,,,,,\(CSVField.escape(e))"); continue }
                 for (i, f) in (a.faces ?? []).enumerated() {
-                    print("\(csv(a.file)),\(i),\(f.box.x),\(f.box.y),\(f.box.width),\(f.box.height),\(f.label),\(f.probability),\(f.uncertain),")
+                    print("\(CSVField.escape(a.file)),\(i),\(f.box.x),\(f.box.y),\(f.box.width),\(f.box.height),\(f.label),\(f.probability),\(f.uncertain),")
                 }
             }
         case .text:
@@ -63,10 +64,6 @@ struct Predict: ParsableCommand {
             }
         }
         if answers.contains(where: { $0.error != nil }) { throw ExitCode(1) }
-    }
-
-    private func csv(_ s: String) -> String {
-        s.contains(",") || s.contains("\"") ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
     }
 }
 

@@ -81,8 +81,9 @@ func photos(_ split: String, _ label: String, _ count: Int) throws -> [String] {
                 try FileManager.default.createSymbolicLink(atPath: "\(root)/\(label)/\((p as NSString).lastPathComponent)", withDestinationPath: p)
             }
         }
-        let report = root + "/report.html"
-        let (status, out) = try facegender(["evaluate", "--data", root, "--format", "json", "--model", model, "--report", report])
+        let report = root + "/report.html", table = root + "/predictions.csv"
+        let (status, out) = try facegender(["evaluate", "--data", root, "--format", "json", "--model", model, "--report", report,
+                                            "--predictions", table])
         #expect(status == 0)
         let metrics = try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any] ?? [:]
         #expect(metrics["count"] as? Int == 8)
@@ -90,6 +91,9 @@ func photos(_ split: String, _ label: String, _ count: Int) throws -> [String] {
         #expect(metrics["ece"] is Double && metrics["per_class"] is [String: Any])
         #expect((metrics["groups"] as? [String: Any])?["age"] != nil)
         #expect(try String(contentsOfFile: report, encoding: .utf8).contains("<svg"))
+        let rows = try String(contentsOfFile: table, encoding: .utf8).split(separator: "\n")
+        #expect(rows.count == 9 && rows[0].hasPrefix("file,label,predicted,probability,uncertain,correct,face_detected,age"))
+        #expect(rows.dropFirst().filter { $0.contains(",true,") || $0.contains(",false,") }.count == 8)
     }
 
     @Test func badOptionsAreUsageErrors() throws {
@@ -99,5 +103,6 @@ func photos(_ split: String, _ label: String, _ count: Int) throws -> [String] {
         #expect(try facegender(["train", "--data", "/nonexistent", "--camera-degradation", "1.5"]).status == 64)
         #expect(try facegender(["train", "--data", "/nonexistent", "--mixup", "-0.2"]).status == 64)
         #expect(try facegender(["serve", "--port", "70000"]).status == 64)
+        #expect(try facegender(["evaluate", "--data", "/nonexistent", "--format", "csv"]).status == 64)
     }
 }

@@ -54,4 +54,22 @@ import Testing
         #expect(UTKFaceName.groups(fileName: "photo.jpg").isEmpty)
         #expect(UTKFaceName.groups(fileName: "20_0_9_x.jpg").isEmpty)
     }
+
+    @Test func predictionTableHasARowPerPhoto() {
+        let samples = [
+            EvaluatedSample(path: "a,b.jpg", label: 0, probabilities: [0.9, 0.1], uncalibrated: [0.8, 0.2], faceDetected: true,
+                            groups: ["age": "0-9"]),
+            EvaluatedSample(path: "c.jpg", label: 0, probabilities: [0.3, 0.7], uncalibrated: [0.4, 0.6], faceDetected: false,
+                            groups: ["race": "Asian"]),
+        ]
+        let csv = PredictionTable.csv(samples, classes: ["Female", "Male"], abstainBelow: 0.8)
+        #expect(csv == """
+            file,label,predicted,probability,uncertain,correct,face_detected,age,race
+            "a,b.jpg",Female,Female,0.9000,false,true,true,0-9,
+            c.jpg,Female,Male,0.7000,true,false,false,,Asian
+
+            """)
+        #expect(CSVField.escape("say \"hi\"") == "\"say \"\"hi\"\"\"")
+        #expect(CSVField.escape("line\nbreak") == "\"line\nbreak\"")
+    }
 }
