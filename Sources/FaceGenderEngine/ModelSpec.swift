@@ -12,6 +12,8 @@ public indirect enum LayerSpec: Codable, Equatable, Sendable {
     case flatten
     case dense(outFeatures: Int)
     case dropout(rate: Float)
+    /// Per-channel gates from the channel means (`SqueezeExcite`), hidden width channels / reduction.
+    case squeezeExcite(reduction: Int)
     /// body(x) + shortcut(x); an empty shortcut is the identity.
     case residual(body: [LayerSpec], shortcut: [LayerSpec])
 }
@@ -98,6 +100,10 @@ struct NetworkBuilder {
             return Dense(name: name, inFeatures: shape[0], outFeatures: out, rng: &rng)
         case let .dropout(rate):
             return Dropout(rate: rate, rng: &rng)
+        case let .squeezeExcite(reduction):
+            let (c, _, _) = try spatial()
+            guard reduction > 0 else { throw ModelSpecError.invalidShape(layer: name, shape: shape) }
+            return SqueezeExcite(name: name, channels: c, reduction: reduction, rng: &rng)
         case let .residual(bodySpecs, shortcutSpecs):
             var bodyShape = shape, shortcutShape = shape
             let body = try build(bodySpecs, shape: &bodyShape, prefix: name + ".body.")

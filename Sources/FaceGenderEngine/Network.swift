@@ -78,6 +78,8 @@ public final class Network {
                 count(body, &b, &flops)
                 count(shortcut, &c, &flops)
                 shape = b
+            case let .squeezeExcite(reduction):
+                flops += 2 * 2 * shape[0] * max(1, shape[0] / max(1, reduction)) + shape.reduce(1, *)
             case .batchNorm, .relu, .silu, .dropout: break
             }
         }

@@ -93,6 +93,20 @@ import Testing
         check.check(Residual(body: body, shortcut: shortcut), input: randomTensor([2, 2, 6, 6], seed: 18), mode: .training)
     }
 
+    @Test func squeezeExcite() {
+        var rng = RandomGenerator(seed: 30)
+        check.check(SqueezeExcite(name: "se", channels: 8, reduction: 4, rng: &rng), input: randomTensor([3, 8, 3, 4], seed: 31), mode: .training)
+    }
+
+    @Test func residualWithSqueezeExciteBody() {
+        var rng = RandomGenerator(seed: 32)
+        let body = Sequential([
+            Conv2D(name: "a", inChannels: 4, outChannels: 4, kernel: 3, stride: 1, padding: 1, parallelism: one, rng: &rng),
+            SqueezeExcite(name: "se", channels: 4, reduction: 2, rng: &rng),
+        ])
+        check.check(Residual(body: body, shortcut: Sequential([])), input: randomTensor([2, 4, 5, 5], seed: 33), mode: .training)
+    }
+
     @Test func residualIdentity() {
         var rng = RandomGenerator(seed: 19)
         let body = Sequential([Conv2D(name: "a", inChannels: 3, outChannels: 3, kernel: 3, padding: 1, parallelism: one, rng: &rng)])

@@ -86,6 +86,17 @@ import Testing
         try ModelFile.save(network, metadata: [:], to: path)
         #expect(throws: ClassifierError.self) { try GenderClassifier(contentsOf: path, parallelism: Parallelism(workers: 1)) }
     }
+
+    /// The product's architectures stay inside the 2M-parameter budget; the gated one costs ~2% more.
+    @Test func productArchitecturesFitTheBudget() throws {
+        let one = Parallelism(workers: 1)
+        let plain = try Network(spec: Architecture.resnetSmall.spec(inputSide: 64, classes: 6, dropout: 0.2), seed: 1, parallelism: one)
+        let gated = try Network(spec: Architecture.resnetSmallSE.spec(inputSide: 64, classes: 6, dropout: 0.2), seed: 1, parallelism: one)
+        #expect(plain.parameterCount == 1_588_070)
+        #expect(gated.parameterCount == plain.parameterCount + 27_344)
+        #expect(gated.parameterCount <= 2_000_000)
+        #expect(Double(gated.forwardFlops) / Double(plain.forwardFlops) < 1.02)
+    }
 }
 
 import Foundation
