@@ -28,7 +28,7 @@ public enum SubclassError: Error, CustomStringConvertible {
     public var description: String {
         switch self {
         case let .missingGroup(key, path):
-            return "\(path) has no '\(key)' group (UTKFace file names give age, age_summary and race): cannot split classes by it"
+            return "\(path) has no '\(key)' group (UTKFace file names give age, age_summary, age_detail and race): cannot split classes by it"
         case let .singleValue(key, value):
             return "every training photo has \(key) = \(value): splitting classes by it would change nothing"
         }
