@@ -12,24 +12,13 @@ public enum UTKFaceName {
     }
 
     /// Narrower bands where a face changes fastest: babies apart from older children, teenagers split, decades after.
-    public static func ageDetail(_ age: Int) -> String {
-        switch age {
-        case ..<3: return "0-2"
-        case 3..<10: return "3-9"
-        case 10..<15: return "10-14"
-        case 15..<20: return "15-19"
-        case 70...: return "70+"
-        default: return "\(age / 10 * 10)-\(age / 10 * 10 + 9)"
-        }
-    }
+    public static func ageDetail(_ age: Int) -> String { band(age, starts: [0, 3, 10, 15, 20, 30, 40, 50, 60, 70]) }
 
-    public static func ageBand(_ age: Int) -> String {
-        switch age {
-        case ..<10: return "0-9"
-        case 10..<20: return "10-19"
-        case 20..<40: return "20-39"
-        case 40..<60: return "40-59"
-        default: return "60+"
-        }
+    public static func ageBand(_ age: Int) -> String { band(age, starts: [0, 10, 20, 40, 60]) }
+
+    /// "a-b" for the band from one start to the year before the next, "N+" for the last one.
+    static func band(_ age: Int, starts: [Int]) -> String {
+        guard let i = starts.lastIndex(where: { $0 <= age }) else { return "\(starts[0])-\(starts[1] - 1)" }
+        return i == starts.count - 1 ? "\(starts[i])+" : "\(starts[i])-\(starts[i + 1] - 1)"
     }
 }

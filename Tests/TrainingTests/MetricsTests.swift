@@ -53,6 +53,8 @@ import Testing
                                                                       "age_detail": "3-9"])
         #expect([0, 2, 3, 10, 14, 15, 20, 39, 69, 70, 116].map(UTKFaceName.ageDetail)
                 == ["0-2", "0-2", "3-9", "10-14", "10-14", "15-19", "20-29", "30-39", "60-69", "70+", "70+"])
+        #expect([0, 9, 10, 19, 20, 39, 40, 59, 60, 116].map(UTKFaceName.ageBand)
+                == ["0-9", "0-9", "10-19", "10-19", "20-39", "20-39", "40-59", "40-59", "60+", "60+"])
         #expect(UTKFaceName.groups(fileName: "45_0_1_2017.jpg")["age"] == "40-59")
         #expect(UTKFaceName.groups(fileName: "photo.jpg").isEmpty)
         #expect(UTKFaceName.groups(fileName: "20_0_9_x.jpg").isEmpty)
