@@ -48,7 +48,7 @@ public enum EvaluationReport {
         let body = """
             <h1>Evaluation of \(SVGPlot.escape(s.model))</h1>
             <p>Data: \(SVGPlot.escape(dataName)) — \(s.count) photos (\(s.noFaceCount) without a detected face, classified on the \
-            whole photo; \(s.unreadableCount) unreadable, skipped).</p>
+            whole photo; \(s.unreadableCount) unreadable, skipped\(s.trainingCopiesLeftOut.map { "; \($0) copies of training photos left out" } ?? "")).</p>
             <p><strong>Accuracy \(pct(s.accuracy))</strong> (95% CI \(pct(s.accuracyCI95.low))–\(pct(s.accuracyCI95.high))), \
             ROC AUC \(String(format: "%.4f", s.rocAUC)), expected calibration error \(String(format: "%.4f", s.ece)) \
             (\(String(format: "%.4f", s.eceUncalibrated)) before temperature scaling). Abstaining below \

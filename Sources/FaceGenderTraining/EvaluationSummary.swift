@@ -17,6 +17,8 @@ public struct EvaluationSummary: Codable, Sendable {
     public var accuracyCI95: Interval
     public var noFaceCount: Int
     public var unreadableCount: Int
+    /// Photos left out because a training photo has the same bytes (nil: not checked).
+    public var trainingCopiesLeftOut: Int?
     public var perClass: [String: ClassMetrics]
     /// confusion[true class][predicted class]
     public var confusion: [[Int]]
@@ -36,13 +38,14 @@ public struct EvaluationSummary: Codable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case model, classes, count, accuracy, accuracyCI95 = "accuracy_ci95", noFaceCount = "no_face_count"
-        case unreadableCount = "unreadable_count", perClass = "per_class", confusion, rocAUC = "roc_auc", ece
+        case unreadableCount = "unreadable_count", trainingCopiesLeftOut = "training_copies_left_out", perClass = "per_class", confusion, rocAUC = "roc_auc", ece
         case eceUncalibrated = "ece_uncalibrated", abstainBelow = "abstain_below", coverageAtThreshold = "coverage_at_threshold"
         case accuracyAtThreshold = "accuracy_at_threshold", accuracyCoverage = "accuracy_coverage", reliability
         case reliabilityUncalibrated = "reliability_uncalibrated", groups, roc
     }
 
-    public init(samples: [EvaluatedSample], unreadable: Int, classes: [String], model: String, abstainBelow: Double) {
+    public init(samples: [EvaluatedSample], unreadable: Int, classes: [String], model: String, abstainBelow: Double,
+                trainingCopiesLeftOut: Int? = nil) {
         let labels = samples.map(\.label)
         let predicted = Metrics.predictions(samples.map(\.probabilities))
         let correct = zip(labels, predicted).map { $0 == $1 }
@@ -57,6 +60,7 @@ public struct EvaluationSummary: Codable, Sendable {
         accuracyCI95 = Interval(low: ci.low, high: ci.high)
         noFaceCount = samples.filter { !$0.faceDetected }.count
         unreadableCount = unreadable
+        self.trainingCopiesLeftOut = trainingCopiesLeftOut
         confusion = Metrics.confusion(labels: labels, predicted: predicted, classes: classes.count)
         let scores = Metrics.perClass(confusion: confusion)
         perClass = Dictionary(uniqueKeysWithValues: zip(classes, scores.map {

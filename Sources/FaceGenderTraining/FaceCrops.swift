@@ -76,7 +76,7 @@ public struct FaceCrops: Sendable {
         // Bump the version whenever decoding, detection or cropping code changes what a crop contains.
         var key = "crops-v3|\(preprocessor)|\(detector.settings)"
         for s in samples { key += "|" + s.path }
-        let file = cacheDir + "/crops-\(stableHash(key)).bin"
+        let file = cacheDir + "/crops-\(StableHash.hex(key)).bin"
         if let data = FileManager.default.contents(atPath: file), let crops = decode(data, count: samples.count, side: preprocessor.cropSide) {
             return crops
         }
@@ -105,12 +105,5 @@ public struct FaceCrops: Sendable {
             return CropInside(x0: v[0], y0: v[1], x1: v[2], y1: v[3])
         }
         return FaceCrops(side: side, pixels: [UInt8](data.dropFirst(count * 9)), sources: sources, inside: inside)
-    }
-
-    /// FNV-1a, 64-bit: stable across runs (Swift's Hasher is seeded per process).
-    static func stableHash(_ s: String) -> String {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in s.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
-        return String(h, radix: 16)
     }
 }

@@ -20,6 +20,8 @@ struct Evaluate: ParsableCommand {
     @Option(help: "Write the metrics as JSON here.") var metrics: String?
     @Option(help: "Write a self-contained HTML report with plots here.") var report: String?
     @Option(help: "Write one CSV row per photo here: label, answer, probability, uncertain, groups.") var predictions: String?
+    @Option(help: "Training photos (a folder of class folders, or a CSV): evaluated photos with the same bytes are left out and counted.")
+    var trainingData: String?
     @Option(help: "Haar cascade XML (default: Debian's opencv-data).") var cascade: String?
     @Option(help: "Worker threads.") var workers = 2
 
@@ -29,7 +31,14 @@ struct Evaluate: ParsableCommand {
 
     func run() throws {
         let modelPath = try ModelLocator.resolve(explicit: model)
-        let dataset = try LabeledDataset.load(data)
+        var dataset = try LabeledDataset.load(data)
+        var trainingCopies: Int?
+        if let trainingData {
+            let copies = DuplicatePhotos.copies(in: dataset.samples.map(\.path), of: try LabeledDataset.load(trainingData).samples.map(\.path))
+            dataset.samples = dataset.samples.indices.filter { !copies.contains($0) }.map { dataset.samples[$0] }
+            trainingCopies = copies.count
+            log("left out \(copies.count) photos that are byte-identical to training photos")
+        }
         let detector = try TiltTolerantDetector.standard(cascadePath: cascade)
         let bar = ProgressBar(total: dataset.samples.count, label: "evaluate")
         let outcome = try Evaluator.run(dataset: dataset, modelPath: modelPath, detector: detector, decoder: ImageDecoder(),
@@ -39,7 +48,8 @@ struct Evaluate: ParsableCommand {
         guard !outcome.samples.isEmpty else { throw EvaluationError.nothingEvaluated }
         let info = outcome.modelInfo
         let summary = EvaluationSummary(samples: outcome.samples, unreadable: outcome.unreadable.count, classes: info.classes,
-                                        model: "\(info.name) \(info.version)", abstainBelow: info.abstainBelow)
+                                        model: "\(info.name) \(info.version)", abstainBelow: info.abstainBelow,
+                                        trainingCopiesLeftOut: trainingCopies)
         let json = try JSONOutput.string(summary)
         if let metrics { try Data(json.utf8).write(to: URL(fileURLWithPath: metrics), options: .atomic) }
         if let predictions {
@@ -56,7 +66,8 @@ struct Evaluate: ParsableCommand {
 
     private func printText(_ s: EvaluationSummary) {
         func pct(_ v: Double) -> String { String(format: "%.2f%%", 100 * v) }
-        print("model \(s.model) on \(data): \(s.count) photos (\(s.noFaceCount) without a detected face, \(s.unreadableCount) unreadable)")
+        let leftOut = s.trainingCopiesLeftOut.map { ", \($0) copies of training photos left out" } ?? ""
+        print("model \(s.model) on \(data): \(s.count) photos (\(s.noFaceCount) without a detected face, \(s.unreadableCount) unreadable\(leftOut))")
         print("accuracy \(pct(s.accuracy))  (95% CI \(pct(s.accuracyCI95.low)) – \(pct(s.accuracyCI95.high)))   ROC AUC \(String(format: "%.4f", s.rocAUC))")
         print("ECE \(String(format: "%.4f", s.ece)) (uncalibrated \(String(format: "%.4f", s.eceUncalibrated)));  "
               + "uncertain below \(String(format: "%.3f", s.abstainBelow)): answers \(pct(s.coverageAtThreshold)) at \(pct(s.accuracyAtThreshold))")

@@ -58,6 +58,8 @@ struct Train: AsyncParsableCommand {
     @Option(help: "Train on each class split by a group's values, e.g. age_summary (under 10, 10-19, 20+ from UTKFace names); the model still answers the classes.")
     var subclassesBy: String?
     @Option(help: "Haar cascade XML (default: Debian's opencv-data).") var cascade: String?
+    @Flag(help: "Train on byte-identical copies too (of validation or test photos, under two classes, or repeated).")
+    var keepDuplicates = false
     @Flag(help: "Continue the run in --run-dir from its checkpoint.") var resume = false
     @Flag(help: "Do not average each face's prediction with its mirror image's.") var noFlipAveraging = false
 
@@ -96,7 +98,12 @@ struct Train: AsyncParsableCommand {
 
     func run() async throws {
         let config = trainingConfig
-        let splits = try DatasetSplits.load(root: data)
+        var splits = try DatasetSplits.load(root: data)
+        if !keepDuplicates {
+            let duplicates = TrainingDuplicates(splits: splits)
+            log(duplicates.description)
+            splits.train.samples = duplicates.kept.map { splits.train.samples[$0] }
+        }
         let preprocessor = FacePreprocessor(inputSide: inputSide)
         let detector = try TiltTolerantDetector.standard(cascadePath: cascade)
         log("data: \(splits.train.samples.count) train, \(splits.validation.samples.count) validation photos; classes \(splits.train.classes)")

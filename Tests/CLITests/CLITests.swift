@@ -96,6 +96,25 @@ func photos(_ split: String, _ label: String, _ count: Int) throws -> [String] {
         #expect(rows.dropFirst().filter { $0.contains(",true,") || $0.contains(",false,") }.count == 8)
     }
 
+    /// Photos whose bytes are also a training photo's are left out of the metrics and counted.
+    @Test func evaluateLeavesOutCopiesOfTrainingPhotos() throws {
+        let model = try tinyModelFile()
+        let root = NSTemporaryDirectory() + "fg-cli-copies-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: model); try? FileManager.default.removeItem(atPath: root) }
+        for label in ["Female", "Male"] {
+            for dir in ["\(root)/eval/\(label)", "\(root)/train/\(label)"] { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+            let evaluated = try photos("Test", label, 3)
+            for p in evaluated { try FileManager.default.createSymbolicLink(atPath: "\(root)/eval/\(label)/\((p as NSString).lastPathComponent)", withDestinationPath: p) }
+            // A copy under another name, as the dataset's own duplicates are.
+            try FileManager.default.copyItem(atPath: evaluated[0], toPath: "\(root)/train/\(label)/copy.jpg")
+        }
+        let (status, out) = try facegender(["evaluate", "--data", root + "/eval", "--training-data", root + "/train", "--format", "json", "--model", model])
+        #expect(status == 0)
+        let metrics = try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any] ?? [:]
+        #expect(metrics["count"] as? Int == 4)
+        #expect(metrics["training_copies_left_out"] as? Int == 2)
+    }
+
     @Test func badOptionsAreUsageErrors() throws {
         #expect(try facegender(["train", "--data", "/nonexistent", "--epochs", "0"]).status == 64)
         #expect(try facegender(["train", "--data", "/nonexistent", "--outside-fill", "1.5"]).status == 64)
