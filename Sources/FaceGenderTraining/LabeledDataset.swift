@@ -91,6 +91,13 @@ public struct LabeledDataset: Sendable {
     }
 
     public var classCounts: [Int] { classes.indices.map { c in samples.filter { $0.label == c }.count } }
+
+    /// These photos without those whose bytes are also one of `other`'s photos, and how many those were.
+    public func removingCopies(of other: LabeledDataset) -> (dataset: LabeledDataset, removed: Int) {
+        let copies = DuplicatePhotos.copies(in: samples.map(\.path), of: other.samples.map(\.path))
+        let kept = samples.indices.filter { !copies.contains($0) }.map { samples[$0] }
+        return (LabeledDataset(classes: classes, samples: kept), copies.count)
+    }
 }
 
 /// The three splits of `root/{Train,Validation,Test}/<class>/`.

@@ -34,10 +34,8 @@ struct Evaluate: ParsableCommand {
         var dataset = try LabeledDataset.load(data)
         var trainingCopies: Int?
         if let trainingData {
-            let copies = DuplicatePhotos.copies(in: dataset.samples.map(\.path), of: try LabeledDataset.load(trainingData).samples.map(\.path))
-            dataset.samples = dataset.samples.indices.filter { !copies.contains($0) }.map { dataset.samples[$0] }
-            trainingCopies = copies.count
-            log("left out \(copies.count) photos that are byte-identical to training photos")
+            (dataset, trainingCopies) = dataset.removingCopies(of: try LabeledDataset.load(trainingData))
+            log("left out \(trainingCopies ?? 0) photos that are byte-identical to training photos")
         }
         let detector = try TiltTolerantDetector.standard(cascadePath: cascade)
         let bar = ProgressBar(total: dataset.samples.count, label: "evaluate")
