@@ -13,7 +13,8 @@ struct Train: AsyncParsableCommand {
         discussion: """
             Validation is measured every epoch; the weights with the lowest validation loss are kept, and training \
             stops early when it stops improving. A checkpoint is written every epoch and on Ctrl-C; --resume continues \
-            exactly. The Test split is never looked at here: run `facegender evaluate` on it once, at the end.
+            exactly. The Test split is never measured here (its photos are read only so that copies of them stay out of \
+            training): run `facegender evaluate` on it once, at the end.
             """)
 
     @Option(help: "Dataset root holding Train/ and Validation/ (e.g. ../shared/datasets/utkface).")
