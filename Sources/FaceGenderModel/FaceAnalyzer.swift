@@ -29,7 +29,6 @@ public enum FaceSelection: Sendable {
 public final class FaceAnalyzer {
     public let classifier: GenderClassifier
     public let detector: FaceDetector
-    private let batch = Tensor(shape: [0])
 
     public init(classifier: GenderClassifier, detector: FaceDetector) {
         self.classifier = classifier
@@ -50,9 +49,7 @@ public final class FaceAnalyzer {
         let boxes = faces(in: image, selection: selection, fallBackToWholeImage: fallBackToWholeImage)
         guard !boxes.isEmpty else { return [] }
         let pre = classifier.info.preprocessor
-        batch.resize([boxes.count, 3, pre.inputSide, pre.inputSide])
-        for (i, (box, _)) in boxes.enumerated() { pre.write(pre.crop(image, face: box), into: batch, index: i) }
-        let probabilities = classifier.probabilities(batch)
+        let probabilities = classifier.probabilities(crops: boxes.map { pre.crop(image, face: $0.0) })
         return zip(boxes, probabilities).map { entry, p in
             let best = p.indices.max { p[$0] < p[$1] } ?? 0
             let classes = classifier.info.classes

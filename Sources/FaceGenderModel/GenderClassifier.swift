@@ -1,4 +1,5 @@
 import FaceGenderEngine
+import FaceGenderImaging
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -39,6 +40,39 @@ public final class GenderClassifier {
     private let mirrored = Tensor(shape: [0])
     private let averaged = Tensor(shape: [0])
     private let merged = Tensor(shape: [0])
+    private let viewBatch = Tensor(shape: [0])
+    private let viewAverage = Tensor(shape: [0])
+
+    /// Logits [N, K] of N face crops (`FacePreprocessor.crop`): each crop is seen in every view of `info.views`
+    /// (and mirrored, with `flipAveraging`), and its logits are the mean over them. Overwritten by the next call.
+    public func logits(crops: [RGBImage]) -> Tensor {
+        let pre = info.preprocessor, views = info.views, v = views.count
+        viewBatch.resize([crops.count * v, 3, pre.inputSide, pre.inputSide])
+        for (i, crop) in crops.enumerated() {
+            for (j, scale) in views.enumerated() {
+                var view = AugmentationSample.identity
+                view.scale = Float(scale)
+                pre.write(crop, augmentation: view, into: viewBatch, index: i * v + j)
+            }
+        }
+        let all = logits(viewBatch)
+        guard v > 1 else { return all }
+        let k = all.sampleCount
+        viewAverage.resize([crops.count, k])
+        for i in 0..<crops.count {
+            for c in 0..<k {
+                var sum: Float = 0
+                for j in 0..<v { sum += all[(i * v + j) * k + c] }
+                viewAverage[i * k + c] = sum / Float(v)
+            }
+        }
+        return viewAverage
+    }
+
+    /// Calibrated class probabilities of N face crops, one row per crop.
+    public func probabilities(crops: [RGBImage]) -> [[Double]] {
+        Self.probabilities(logits: logits(crops: crops), temperature: info.temperature)
+    }
 
     /// Logits [N, K] of a preprocessed batch, in inference mode; with `flipAveraging`, the mean of the
     /// logits of each face and its mirror image. The result is overwritten by the next call.

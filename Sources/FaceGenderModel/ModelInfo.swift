@@ -14,6 +14,9 @@ public struct ModelInfo: Codable, Equatable, Sendable {
     public var abstainBelow: Double
     /// Average the logits of each face and its mirror image (test-time augmentation); nil means no.
     public var flipAveraging: Bool?
+    /// Zoom factors of the views of each face crop whose logits are averaged (test-time augmentation; 1 is the plain
+    /// centre view, above 1 zooms in); nil: the centre view only.
+    public var viewScales: [Double]?
     /// When set, the network was trained on (class, subclass) pairs, e.g. Female and Male each split by age band,
     /// with outputs in class-major order; a class's probability is the sum of its subclasses'. nil: one output per class.
     public var subclasses: [String]?
@@ -29,6 +32,9 @@ public struct ModelInfo: Codable, Equatable, Sendable {
 
     /// Network outputs per class (1, or the number of subclasses).
     public var outputsPerClass: Int { max(1, subclasses?.count ?? 1) }
+
+    /// The views averaged at test time (never empty).
+    public var views: [Double] { viewScales.flatMap { $0.isEmpty ? nil : $0 } ?? [1] }
 
     static let key = "facegender.info"
 

@@ -6,13 +6,13 @@ import Foundation
 /// threshold on validation data, record validation metrics, and write the model.
 public enum Calibration {
     public static func finish(bestModel: String, validation: FaceCrops, labels: [Int], targetAccuracy: Double, flipAveraging: Bool,
-                              trainingSeconds: Double, history: [EpochRecord], output: String, log: (String) -> Void) throws -> ModelInfo {
+                              viewScales: [Double]? = nil, trainingSeconds: Double, history: [EpochRecord], output: String, log: (String) -> Void) throws -> ModelInfo {
         let classifier = try GenderClassifier(contentsOf: bestModel, parallelism: Parallelism(workers: 2))
         classifier.info.flipAveraging = flipAveraging
+        classifier.info.viewScales = viewScales
         let k = classifier.info.classes.count
-        // The logits the model will give in use (with flip averaging if chosen), so calibration fits them.
-        let (logits, kept) = Trainer.logits(crops: validation, labels: labels, preprocessor: classifier.info.preprocessor,
-                                            batchSize: 128) { classifier.logits($0) }
+        // The logits the model will give in use (with the chosen mirror and view averaging), so calibration fits them.
+        let (logits, kept) = Trainer.logits(crops: validation, labels: labels, batchSize: 128) { classifier.logits(crops: $0) }
         let temperature = TemperatureScaler.fit(logits: logits, classes: k, labels: kept)
         let tensor = Tensor(shape: [kept.count, k], values: logits)
         func summary(_ t: Double) -> (confidences: [Double], correct: [Bool]) {

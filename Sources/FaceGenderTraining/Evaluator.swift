@@ -32,10 +32,12 @@ public enum Evaluator {
     }
 
     public static func run(dataset: LabeledDataset, modelPath: String, detector: FaceDetector, decoder: ImageDecoder,
-                           workers: Int, progress: ((Int) -> Void)? = nil) throws -> Outcome {
+                           workers: Int, viewScales: [Double]? = nil, progress: ((Int) -> Void)? = nil) throws -> Outcome {
         let workers = max(1, workers)
         let analyzers = try (0..<workers).map { _ in
-            FaceAnalyzer(classifier: try GenderClassifier(contentsOf: modelPath, parallelism: Parallelism(workers: 1)), detector: detector)
+            let classifier = try GenderClassifier(contentsOf: modelPath, parallelism: Parallelism(workers: 1))
+            if let viewScales { classifier.info.viewScales = viewScales }
+            return FaceAnalyzer(classifier: classifier, detector: detector)
         }
         let modelClasses = analyzers[0].classifier.info.classes
         // Map dataset class folders onto model outputs by name.

@@ -185,12 +185,14 @@ public final class Trainer {
         return try average.withAverage(body)
     }
 
-    /// Validation loss (plain NLL of the classes, no smoothing), accuracy, and the per-class logits.
+    /// Validation loss (plain NLL of the classes, no smoothing), accuracy, and the per-class logits, of the centre
+    /// view alone (the views and mirror averaging of use are chosen at calibration).
     public func evaluateValidation() -> (loss: Double, accuracy: Double, logits: [Float]) {
-        let merged = Tensor(shape: [0]), s = info.outputsPerClass
-        let (logits, labels) = Trainer.logits(crops: validation.crops, labels: validation.labels, preprocessor: info.preprocessor,
-                                              batchSize: 128) {
-            GenderClassifier.classLogits(network.forward($0, mode: .inference), outputsPerClass: s, into: merged)
+        var plain = info
+        plain.flipAveraging = nil; plain.viewScales = nil
+        let classifier = GenderClassifier(network: network, info: plain)
+        let (logits, labels) = Trainer.logits(crops: validation.crops, labels: validation.labels, batchSize: 128) {
+            classifier.logits(crops: $0)
         }
         let k = info.classes.count
         let nll = TemperatureScaler.negativeLogLikelihood(logits: logits, classes: k, labels: labels, temperature: 1)
@@ -198,18 +200,15 @@ public final class Trainer {
         return (nll, Metrics.accuracy(labels: labels, predicted: predicted), logits)
     }
 
-    /// Logits of every readable crop through `forward` (e.g. a classifier with flip averaging).
-    public static func logits(crops: FaceCrops, labels: [Int], preprocessor: FacePreprocessor, batchSize: Int,
-                              forward: (Tensor) -> Tensor) -> ([Float], [Int]) {
+    /// Per-class logits of every readable crop, `batchSize` crops per call of `forward`, and their labels.
+    public static func logits(crops: FaceCrops, labels: [Int], batchSize: Int,
+                              forward: ([RGBImage]) -> Tensor) -> ([Float], [Int]) {
         let readable = crops.sources.indices.filter { crops.sources[$0] != .unreadable }
-        let batch = Tensor(shape: [0])
         var out: [Float] = []
         var start = 0
         while start < readable.count {
             let members = readable[start..<min(readable.count, start + batchSize)]
-            batch.resize([members.count, 3, preprocessor.inputSide, preprocessor.inputSide])
-            for (i, index) in members.enumerated() { preprocessor.write(crops.crop(index), into: batch, index: i) }
-            out += forward(batch).array
+            out += forward(members.map { crops.crop($0) }).array
             start += batchSize
         }
         return (out, readable.map { labels[$0] })

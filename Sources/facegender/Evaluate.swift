@@ -22,6 +22,8 @@ struct Evaluate: ParsableCommand {
     @Option(help: "Write one CSV row per photo here: label, answer, probability, uncertain, groups.") var predictions: String?
     @Option(help: "Training photos (a folder of class folders, or a CSV): evaluated photos with the same bytes are left out and counted.")
     var trainingData: String?
+    @Option(help: "Zoom factors of the views averaged per face, e.g. 0.9,1,1.1 (default: the model's own; 1 is the centre view).")
+    var viewScales: ViewScales?
     @Option(help: "Haar cascade XML (default: Debian's opencv-data).") var cascade: String?
     @Option(help: "Worker threads.") var workers = 2
 
@@ -40,7 +42,7 @@ struct Evaluate: ParsableCommand {
         let detector = try TiltTolerantDetector.standard(cascadePath: cascade)
         let bar = ProgressBar(total: dataset.samples.count, label: "evaluate")
         let outcome = try Evaluator.run(dataset: dataset, modelPath: modelPath, detector: detector, decoder: ImageDecoder(),
-                                        workers: workers) { bar.update($0) }
+                                        workers: workers, viewScales: viewScales?.values) { bar.update($0) }
         bar.finish()
         for failure in outcome.unreadable.prefix(10) { log("skipped: \(failure)") }
         guard !outcome.samples.isEmpty else { throw EvaluationError.nothingEvaluated }

@@ -63,6 +63,8 @@ struct Train: AsyncParsableCommand {
     var keepDuplicates = false
     @Flag(help: "Continue the run in --run-dir from its checkpoint.") var resume = false
     @Flag(help: "Do not average each face's prediction with its mirror image's.") var noFlipAveraging = false
+    @Option(help: "Zoom factors of the views averaged per face in use, e.g. 0.9,1,1.1 (default: the centre view only).")
+    var viewScales: ViewScales?
 
     func validate() throws {
         guard Architecture(rawValue: architecture) != nil else {
@@ -143,7 +145,7 @@ struct Train: AsyncParsableCommand {
         log("training took \(ProgressBar.clock(result.seconds)); best validation loss at epoch \(result.state.bestEpoch + 1)")
         let finalInfo = try Calibration.finish(bestModel: trainer.bestFile, validation: validationCrops,
                                                labels: splits.validation.samples.map(\.label),
-                                               targetAccuracy: config.abstainTargetAccuracy, flipAveraging: !noFlipAveraging, trainingSeconds: result.seconds, history: result.state.history,
+                                               targetAccuracy: config.abstainTargetAccuracy, flipAveraging: !noFlipAveraging, viewScales: viewScales?.values, trainingSeconds: result.seconds, history: result.state.history,
                                                output: output, log: log)
         try TrainingReport.write(history: result.state.history, info: finalInfo, config: config, to: runDir + "/training-report.html")
         log("model written to \(output); learning curves and report in \(runDir)/")

@@ -115,6 +115,29 @@ func photos(_ split: String, _ label: String, _ count: Int) throws -> [String] {
         #expect(metrics["training_copies_left_out"] as? Int == 2)
     }
 
+    /// `calibrate --model` finishes a model file again: same weights, the chosen views stored, temperature refitted.
+    @Test func calibrateStoresViewsInAFinishedModel() throws {
+        let model = try tinyModelFile()
+        let root = NSTemporaryDirectory() + "fg-cli-calibrate-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: model); try? FileManager.default.removeItem(atPath: root) }
+        for label in ["Female", "Male"] {
+            try FileManager.default.createDirectory(atPath: "\(root)/Validation/\(label)", withIntermediateDirectories: true)
+            for p in try photos("Validation", label, 4) {
+                try FileManager.default.createSymbolicLink(atPath: "\(root)/Validation/\(label)/\((p as NSString).lastPathComponent)", withDestinationPath: p)
+            }
+        }
+        let output = root + "/calibrated.safetensors"
+        let status = try facegender(["calibrate", "--data", root, "--model", model, "--view-scales", "0.9,1,1.1", "--output", output,
+                                     "--cache-dir", ""]).status
+        #expect(status == 0)
+        let before = try GenderClassifier(contentsOf: model, parallelism: Parallelism(workers: 1))
+        let after = try GenderClassifier(contentsOf: output, parallelism: Parallelism(workers: 1))
+        #expect(after.info.viewScales == [0.9, 1, 1.1] && before.info.viewScales == nil)
+        #expect(after.info.temperature != before.info.temperature && after.info.metrics["validation_accuracy"] != nil)
+        let weights = { (c: GenderClassifier) in c.network.parameters.flatMap { $0.value.array } }
+        #expect(weights(after) == weights(before))
+    }
+
     @Test func badOptionsAreUsageErrors() throws {
         #expect(try facegender(["train", "--data", "/nonexistent", "--epochs", "0"]).status == 64)
         #expect(try facegender(["train", "--data", "/nonexistent", "--outside-fill", "1.5"]).status == 64)
@@ -123,5 +146,7 @@ func photos(_ split: String, _ label: String, _ count: Int) throws -> [String] {
         #expect(try facegender(["train", "--data", "/nonexistent", "--mixup", "-0.2"]).status == 64)
         #expect(try facegender(["serve", "--port", "70000"]).status == 64)
         #expect(try facegender(["evaluate", "--data", "/nonexistent", "--format", "csv"]).status == 64)
+        #expect(try facegender(["evaluate", "--data", "/nonexistent", "--view-scales", "0.9,x"]).status == 64)
+        #expect(try facegender(["calibrate", "--data", "/nonexistent", "--view-scales", "5"]).status == 64)
     }
 }

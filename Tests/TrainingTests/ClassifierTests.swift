@@ -1,4 +1,5 @@
 import FaceGenderEngine
+import FaceGenderImaging
 import FaceGenderModel
 import Testing
 
@@ -85,6 +86,35 @@ import Testing
         // A plain safetensors model without FaceGender info.
         try ModelFile.save(network, metadata: [:], to: path)
         #expect(throws: ClassifierError.self) { try GenderClassifier(contentsOf: path, parallelism: Parallelism(workers: 1)) }
+    }
+
+    func crops(_ count: Int, side: Int) -> [RGBImage] {
+        var rng = RandomGenerator(seed: 11)
+        return (0..<count).map { _ in
+            var image = RGBImage(width: side, height: side)
+            for i in 0..<image.pixels.count { image.pixels[i] = UInt8(truncatingIfNeeded: Int(rng.next() % 256)) }
+            return image
+        }
+    }
+
+    /// Crops are seen in every view of `viewScales`; their logits are the mean of the views' logits.
+    @Test func viewsAreAveragedPerCrop() throws {
+        let classifier = try classifier(flip: true)
+        let faces = crops(3, side: classifier.info.preprocessor.cropSide)
+        func single(_ scale: Double) -> [Float] {
+            classifier.info.viewScales = [scale]
+            return classifier.logits(crops: faces).array
+        }
+        let zoomedOut = single(0.9), centre = single(1), zoomedIn = single(1.1)
+        classifier.info.viewScales = nil
+        #expect(classifier.logits(crops: faces).array == centre, "no views: the centre view alone")
+        #expect(zoomedOut != centre && zoomedIn != centre, "the views see different pixels")
+        classifier.info.viewScales = [0.9, 1, 1.1]
+        let averaged = classifier.logits(crops: faces).array
+        #expect(averaged.count == 3 * 2)
+        for i in averaged.indices { #expect(abs(averaged[i] - (zoomedOut[i] + centre[i] + zoomedIn[i]) / 3) < 1e-5) }
+        let p = classifier.probabilities(crops: faces)
+        #expect(p.count == 3 && p.allSatisfy { abs($0.reduce(0, +) - 1) < 1e-9 })
     }
 
     /// The product's architectures stay inside the 2M-parameter budget; the gated one costs ~2% more.
