@@ -21,7 +21,8 @@ test: deps
 	$(SWIFT) test -c release --skip-build --parallel
 	scripts/browser-test
 
-# Retrains the shipped model from ../shared (about 50 minutes on 2 cores), then measures it on Test once.
+# Retrains the shipped model from ../shared (about 50 minutes on the earlier 2-core machine, about 100 on the
+# tenth session's slower one), then measures it on Test once.
 # --keep-duplicates: the shipped model was trained before `train` left out byte-identical copies.
 model: build
 	.build/release/facegender train --data $(SHARED)/datasets/utkface --architecture resnet-small-se --epochs 36 --oversample age=0-9:2 --subclasses-by age --seed 2 --keep-duplicates --view-scales 0.9,1,1.1 --output Models/default.safetensors --run-dir runs/default

@@ -22,7 +22,7 @@ struct Evaluate: ParsableCommand {
     @Option(help: "Write one CSV row per photo here: label, answer, probability, uncertain, groups.") var predictions: String?
     @Option(help: "Training photos (a folder of class folders, or a CSV): evaluated photos with the same bytes are left out and counted.")
     var trainingData: String?
-    @Option(help: "Zoom factors of the views averaged per face, e.g. 0.9,1,1.1 (default: the model's own; 1 is the centre view).")
+    @Option(help: "Zoom factors of the views averaged per face, e.g. 0.9,1,1.1 (default: the model's own; 1 is the centre view). The model's temperature is kept, so compare accuracy, not calibration; `calibrate --view-scales` refits it.")
     var viewScales: ViewScales?
     @Option(help: "Haar cascade XML (default: Debian's opencv-data).") var cascade: String?
     @Option(help: "Worker threads.") var workers = 2

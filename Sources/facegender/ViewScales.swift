@@ -6,8 +6,9 @@ struct ViewScales: ExpressibleByArgument {
     var values: [Double]
 
     init?(argument: String) {
-        let values = argument.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
-        guard !values.isEmpty, values.count == argument.split(separator: ",").count,
+        let parts = argument.split(separator: ",")
+        let values = parts.compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+        guard !values.isEmpty, values.count == parts.count,
               values.allSatisfy({ (0.5...2).contains($0) }) else { return nil }
         self.values = values
     }
