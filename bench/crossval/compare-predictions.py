@@ -10,6 +10,7 @@ Two models that agree on most photos can differ by a point of accuracy by chance
 """
 import csv
 import math
+import os
 import sys
 
 GROUPS = [
@@ -21,9 +22,14 @@ GROUPS = [
 ]
 
 
+def photo_key(path):
+    """Split, class folder and file name: the same photo whatever folder `evaluate` was run from."""
+    return "/".join(os.path.normpath(path).split(os.sep)[-3:])
+
+
 def load(path):
     with open(path, newline="") as f:
-        return {row["file"]: row for row in csv.DictReader(f)}
+        return {photo_key(row["file"]): row for row in csv.DictReader(f)}
 
 
 def correct(row):
