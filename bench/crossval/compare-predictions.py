@@ -13,6 +13,7 @@ import math
 import os
 import sys
 
+USAGE = "usage: bench/crossval/compare-predictions.py A.csv B.csv"
 GROUPS = [
     ("all", lambda row: True),
     ("20+", lambda row: row["age_summary"] == "20+"),
@@ -56,7 +57,7 @@ def exact_mcnemar_p(only_a, only_b):
 
 def main(argv):
     if len(argv) != 3:
-        sys.exit(__doc__.strip().splitlines()[2])
+        sys.exit(USAGE)
     a, b = load(argv[1]), load(argv[2])
     if a.keys() != b.keys():
         sys.exit(f"the two files are not on the same photos ({len(a.keys() ^ b.keys())} photos in only one)")
