@@ -73,17 +73,20 @@ public struct AugmentationSample: Equatable, Sendable {
     }
 }
 
-/// Produces a normalised CHW float image of side `outSide` from the centre of a larger square crop,
-/// applying an augmentation sample. With `.identity` it is an exact centre crop: evaluation and serving
-/// use it that way, so training without augmentation sees byte-for-byte what serving sees.
+/// Produces a normalised CHW float image of side `outSide` from the centre `fieldSide` pixels of a larger
+/// square crop (default: `outSide`, pixel for pixel), applying an augmentation sample. With `.identity` and
+/// no resizing it is an exact centre crop: evaluation and serving use it that way, so training without
+/// augmentation sees byte-for-byte what serving sees. A smaller `outSide` than `fieldSide` shows the same
+/// view at a lower resolution (progressive resizing in training); its shift is in output pixels.
 public enum AugmentedSampler {
-    public static func sample(_ crop: RGBImage, outSide: Int, augmentation a: AugmentationSample,
+    public static func sample(_ crop: RGBImage, outSide: Int, fieldSide: Int? = nil, augmentation a: AugmentationSample,
                               normalization: Normalization, into out: UnsafeMutablePointer<Float>) {
         let plane = outSide * outSide
         let cx = Float(crop.width) / 2, cy = Float(crop.height) / 2
         let half = Float(outSide) / 2
-        let cosR = cosf(a.rotation) / a.scale, sinR = sinf(a.rotation) / a.scale
-        let identityGeometry = a.rotation == 0 && a.scale == 1 && a.shiftX == 0 && a.shiftY == 0
+        let zoomOut = Float(fieldSide ?? outSide) / Float(outSide)
+        let cosR = cosf(a.rotation) / a.scale * zoomOut, sinR = sinf(a.rotation) / a.scale * zoomOut
+        let identityGeometry = a.rotation == 0 && a.scale == 1 && a.shiftX == 0 && a.shiftY == 0 && zoomOut == 1
         let offX = (crop.width - outSide) / 2, offY = (crop.height - outSide) / 2
         crop.pixels.withUnsafeBufferPointer { src in
             for y in 0..<outSide {

@@ -45,14 +45,15 @@ public final class GenderClassifier {
 
     /// Logits [N, K] of N face crops (`FacePreprocessor.crop`): each crop is seen in every view of `info.views`
     /// (and mirrored, with `flipAveraging`), and its logits are the mean over them. Overwritten by the next call.
-    public func logits(crops: [RGBImage]) -> Tensor {
-        let pre = info.preprocessor, views = info.views, v = views.count
-        viewBatch.resize([crops.count * v, 3, pre.inputSide, pre.inputSide])
+    /// `side` resamples the views to another input side (training validates low-resolution epochs that way).
+    public func logits(crops: [RGBImage], side: Int? = nil) -> Tensor {
+        let pre = info.preprocessor, views = info.views, v = views.count, side = side ?? pre.inputSide
+        viewBatch.resize([crops.count * v, 3, side, side])
         for (i, crop) in crops.enumerated() {
             for (j, scale) in views.enumerated() {
                 var view = AugmentationSample.identity
                 view.scale = Float(scale)
-                pre.write(crop, augmentation: view, into: viewBatch, index: i * v + j)
+                pre.write(crop, augmentation: view, into: viewBatch, index: i * v + j, side: side)
             }
         }
         let all = logits(viewBatch)

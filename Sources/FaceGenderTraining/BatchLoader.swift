@@ -15,6 +15,7 @@ public final class BatchLoader {
     private let preprocessor: FacePreprocessor
     private let policy: AugmentationPolicy
     private let seed: UInt64
+    private let side: Int
     private let queue = DispatchQueue(label: "facegender.batches", qos: .userInitiated)
     /// One batch buffer; the background queue fills one while training reads the other.
     private final class Slot { let images = Tensor(shape: [0]); var labels: [Int] = [] }
@@ -25,10 +26,12 @@ public final class BatchLoader {
 
     /// `order` lists sample indices for this epoch; batches start at `startBatch` (to resume mid-epoch).
     /// Each batch's augmentation comes from (seed, batch index) alone, so a resumed run sees the same data.
+    /// Images are `side` pixels square (default: the preprocessor's input side).
     public init(crops: FaceCrops, labels: [Int], order: [Int], batchSize: Int, preprocessor: FacePreprocessor,
-                policy: AugmentationPolicy, seed: UInt64, startBatch: Int = 0) {
+                policy: AugmentationPolicy, seed: UInt64, startBatch: Int = 0, side: Int? = nil) {
         self.crops = crops; self.labels = labels; self.order = order; self.batchSize = batchSize
         self.preprocessor = preprocessor; self.policy = policy; self.seed = seed
+        self.side = side ?? preprocessor.inputSide
         self.nextBatch = startBatch
         schedule()
     }
@@ -56,7 +59,6 @@ public final class BatchLoader {
 
     private func fill(batch b: Int, slot: Int) {
         let members = Array(order[(b * batchSize)..<min(order.count, (b + 1) * batchSize)])
-        let side = preprocessor.inputSide
         let tensor = slots[slot].images
         tensor.resize([members.count, 3, side, side])
         var rng = RandomGenerator(seed: seed &+ UInt64(b) &* 0x9E37_79B9_7F4A_7C15)
@@ -69,7 +71,7 @@ public final class BatchLoader {
                 OutsideFill.apply(to: &crop, inside: crops.inside[index], donor: donor, using: &rng)
             }
             CameraDegradation.apply(to: &crop, probability: policy.cameraDegradation ?? 0, using: &rng)
-            preprocessor.write(crop, augmentation: sample, into: tensor, index: i)
+            preprocessor.write(crop, augmentation: sample, into: tensor, index: i, side: side)
         }
         slots[slot].labels = members.map { labels[$0] }
     }

@@ -35,6 +35,9 @@ public final class Trainer {
         guard let architecture = Architecture(rawValue: config.architecture) else {
             throw TrainingError.unknownArchitecture(config.architecture)
         }
+        if let resizing = config.progressiveResizing, resizing.epochs >= config.epochs {
+            throw TrainingError.noFullSizeEpochs(resizing: resizing, epochs: config.epochs)
+        }
         self.config = config
         self.info = info
         let spec = architecture.spec(inputSide: config.inputSide, classes: info.classes.count * info.outputsPerClass,
@@ -97,7 +100,7 @@ public final class Trainer {
             let epoch = state.epoch
             let loader = BatchLoader(crops: train.crops, labels: train.labels, order: order(epoch: epoch), batchSize: config.batchSize,
                                      preprocessor: info.preprocessor, policy: config.augmentation,
-                                     seed: config.seed ^ UInt64(epoch) << 32, startBatch: state.batchInEpoch)
+                                     seed: config.seed ^ UInt64(epoch) << 32, startBatch: state.batchInEpoch, side: side(epoch: epoch))
             let bar = ProgressBar(total: loader.batchCount, label: "epoch \(epoch + 1)/\(config.epochs)")
             let epochStart = Date()
             let secondsBefore = state.partialSeconds, seenBefore = state.partialSeen
@@ -144,12 +147,21 @@ public final class Trainer {
         return TrainingResult(state: state, stoppedEarly: stoppedEarly, interrupted: interrupted, seconds: Date().timeIntervalSince(start))
     }
 
+    private func side(epoch: Int) -> Int {
+        config.progressiveResizing?.side(epoch: epoch, fullSide: info.preprocessor.inputSide) ?? info.preprocessor.inputSide
+    }
+
+    private func isLowResolution(_ epoch: Int) -> Bool { side(epoch: epoch) < info.preprocessor.inputSide }
+
     private func budgetExceeded(_ start: Date) -> Bool {
         config.timeBudgetSeconds > 0 && Date().timeIntervalSince(start) > config.timeBudgetSeconds
     }
 
+    /// Low-resolution epochs (progressive resizing) are validated at their own side, for the learning curves;
+    /// only full-size epochs can be the best or count towards early stopping, since the model serves at full size.
     private func finishEpoch(_ epoch: Int) throws {
-        let (valLoss, valAccuracy, _) = withValidatedWeights { evaluateValidation() }
+        let lowResolution = isLowResolution(epoch)
+        let (valLoss, valAccuracy, _) = withValidatedWeights { evaluateValidation(side: side(epoch: epoch)) }
         let record = EpochRecord(
             epoch: epoch + 1, trainLoss: state.partialLoss / Double(max(state.partialSeen, 1)),
             trainAccuracy: Double(state.partialCorrect) / Double(max(state.partialSeen, 1)),
@@ -157,17 +169,18 @@ public final class Trainer {
             learningRate: Double(optimizer.learningRate), seconds: state.partialSeconds,
             imagesPerSecond: Double(state.partialSeen) / max(state.partialSeconds, 1e-9))
         state.history.append(record)
-        let improved = valLoss < (state.bestValidationLoss ?? .infinity)
+        let improved = !lowResolution && valLoss < (state.bestValidationLoss ?? .infinity)
         if improved {
             state.bestValidationLoss = valLoss
             state.bestEpoch = epoch
             state.epochsWithoutImprovement = 0
             try withValidatedWeights { try GenderClassifier(network: network, info: info).save(to: bestPath) }
-        } else {
+        } else if !lowResolution {
             state.epochsWithoutImprovement += 1
         }
-        log(String(format: "epoch %d/%d  train loss %.4f acc %.4f | val loss %.4f acc %.4f | %.0f img/s, %@%@",
-                   epoch + 1, config.epochs, record.trainLoss, record.trainAccuracy, valLoss, valAccuracy,
+        let size = lowResolution ? " at \(side(epoch: epoch)) px" : ""
+        log(String(format: "epoch %d/%d%@  train loss %.4f acc %.4f | val loss %.4f acc %.4f | %.0f img/s, %@%@",
+                   epoch + 1, config.epochs, size, record.trainLoss, record.trainAccuracy, valLoss, valAccuracy,
                    record.imagesPerSecond, ProgressBar.clock(record.seconds), improved ? "  * best" : ""))
         state.epoch += 1
         state.batchInEpoch = 0
@@ -186,13 +199,13 @@ public final class Trainer {
     }
 
     /// Validation loss (plain NLL of the classes, no smoothing), accuracy, and the per-class logits, of the centre
-    /// view alone (the views and mirror averaging of use are chosen at calibration).
-    public func evaluateValidation() -> (loss: Double, accuracy: Double, logits: [Float]) {
+    /// view alone (the views and mirror averaging of use are chosen at calibration), at input `side` (default: full).
+    public func evaluateValidation(side: Int? = nil) -> (loss: Double, accuracy: Double, logits: [Float]) {
         var plain = info
         plain.flipAveraging = nil; plain.viewScales = nil
         let classifier = GenderClassifier(network: network, info: plain)
         let (logits, labels) = Trainer.logits(crops: validation.crops, labels: validation.labels, batchSize: 128) {
-            classifier.logits(crops: $0)
+            classifier.logits(crops: $0, side: side)
         }
         let k = info.classes.count
         let nll = TemperatureScaler.negativeLogLikelihood(logits: logits, classes: k, labels: labels, temperature: 1)
@@ -218,12 +231,15 @@ public final class Trainer {
 public enum TrainingError: Error, CustomStringConvertible {
     case unknownArchitecture(String)
     case noUsableSamples(split: String)
+    case noFullSizeEpochs(resizing: ProgressiveResizing, epochs: Int)
 
     public var description: String {
         switch self {
         case let .unknownArchitecture(name):
             return "unknown architecture \(name); choose one of \(Architecture.allCases.map(\.rawValue).joined(separator: ", "))"
         case let .noUsableSamples(split): return "no readable photos in the \(split) split"
+        case let .noFullSizeEpochs(resizing, epochs):
+            return "progressive resizing \(resizing) takes \(resizing.epochs) of \(epochs) epochs; leave at least one at full size (more epochs or fewer low-resolution ones)"
         }
     }
 }

@@ -5,6 +5,8 @@ import FaceGenderModel
 public struct TrainingConfig: Codable, Equatable, Sendable {
     public var architecture: String = Architecture.resnetSmall.rawValue
     public var inputSide: Int = 64
+    /// The face box's enlargement the network sees (`FacePreprocessor.faceMargin`); nil: its default (older checkpoints).
+    public var faceMargin: Double?
     public var epochs: Int = 30
     public var batchSize: Int = 64
     public var learningRate: Float = 2e-3
@@ -33,6 +35,8 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     public var mixupAlpha: Float?
     /// Train on every class split by this group's values (`SubclassSplit`), e.g. "age_summary"; nil: off.
     public var subclassGroup: String?
+    /// Lower-resolution epochs before the full input side (`ProgressiveResizing`); nil: every epoch at full side.
+    public var progressiveResizing: ProgressiveResizing?
 
     public init() {}
 

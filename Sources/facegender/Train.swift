@@ -33,6 +33,8 @@ struct Train: AsyncParsableCommand {
     var architecture: String = Architecture.resnetSmall.rawValue
 
     @Option(help: "Side of the network input in pixels.") var inputSide = 64
+    @Option(help: "The network sees the detected face box enlarged this many times (hair, jaw, some background).")
+    var faceMargin = 1.2
     @Option(help: "Maximum number of epochs.") var epochs = 30
     @Option(help: "Images per step.") var batchSize = 64
     @Option(help: "Peak learning rate.") var learningRate: Float = 2e-3
@@ -58,6 +60,8 @@ struct Train: AsyncParsableCommand {
     var oversample: [String] = []
     @Option(help: "Train on each class split by a group's values, e.g. age_summary (under 10, 10-19, 20+ from UTKFace names); the model still answers the classes.")
     var subclassesBy: String?
+    @Option(help: "Train the first epochs on lower-resolution views, as SIDE:EPOCHS,... (e.g. 32:14,48:12: 14 epochs at 32 px, 12 at 48, the rest at --input-side); cheaper epochs.")
+    var progressiveResizing: String?
     @Option(help: "Haar cascade XML (default: Debian's opencv-data).") var cascade: String?
     @Flag(help: "Train on byte-identical copies too (of validation or test photos, under two classes, or repeated).")
     var keepDuplicates = false
@@ -71,6 +75,7 @@ struct Train: AsyncParsableCommand {
             throw ValidationError("--architecture must be one of \(Architecture.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         guard (0..<1).contains(weightAverageDecay) else { throw ValidationError("--weight-average-decay must be in [0, 1)") }
+        guard (1...3).contains(faceMargin) else { throw ValidationError("--face-margin enlarges the face box, from 1 to 3") }
         guard (0...1).contains(outsideFill) else { throw ValidationError("--outside-fill is a share of samples, from 0 to 1") }
         guard (0...1).contains(cameraDegradation) else { throw ValidationError("--camera-degradation is a probability, from 0 to 1") }
         guard (0...1).contains(mixup) else { throw ValidationError("--mixup is Beta's alpha, from 0 (off) to 1") }
@@ -80,12 +85,21 @@ struct Train: AsyncParsableCommand {
         for rule in oversample where GroupOversampling(argument: rule) == nil {
             throw ValidationError("--oversample \(rule): expected KEY=VALUE:FACTOR with a positive factor, e.g. age=0-9:2")
         }
+        if let progressiveResizing {
+            guard let stages = ProgressiveResizing(argument: progressiveResizing) else {
+                throw ValidationError("--progressive-resizing \(progressiveResizing): expected SIDE:EPOCHS,... with sides of at least 16, e.g. 32:14,48:12")
+            }
+            guard stages.epochs < epochs, stages.stages.allSatisfy({ $0.side <= inputSide }) else {
+                throw ValidationError("--progressive-resizing must leave epochs at full size (fewer than --epochs \(epochs)) and use sides up to --input-side \(inputSide)")
+            }
+        }
         guard (0..<1).contains(dropout), (0..<1).contains(labelSmoothing) else { throw ValidationError("--dropout and --label-smoothing must be in [0, 1)") }
     }
 
     var trainingConfig: TrainingConfig {
         var c = TrainingConfig()
         c.architecture = architecture; c.inputSide = inputSide; c.epochs = epochs; c.batchSize = batchSize
+        c.faceMargin = faceMargin == FacePreprocessor().faceMargin ? nil : faceMargin  // nil: resumes runs from before the option
         c.learningRate = learningRate; c.schedule = schedule; c.optimizer = optimizer; c.weightDecay = weightDecay
         c.labelSmoothing = labelSmoothing; c.dropout = dropout; c.patience = patience; c.seed = seed; c.workers = workers
         c.timeBudgetSeconds = timeBudgetMinutes * 60
@@ -95,6 +109,7 @@ struct Train: AsyncParsableCommand {
         c.weightAverageDecay = weightAverageDecay > 0 ? weightAverageDecay : nil  // nil: as in runs from before averaging
         c.mixupAlpha = mixup > 0 ? mixup : nil
         c.subclassGroup = subclassesBy
+        c.progressiveResizing = progressiveResizing.flatMap(ProgressiveResizing.init(argument:))
         if noAugmentation { c.augmentation = .none }
         return c
     }
@@ -107,7 +122,8 @@ struct Train: AsyncParsableCommand {
             log(duplicates.description)
             splits.train.samples = duplicates.kept.map { splits.train.samples[$0] }
         }
-        let preprocessor = FacePreprocessor(inputSide: inputSide)
+        let preprocessor = config.faceMargin.map { FacePreprocessor(inputSide: inputSide, faceMargin: $0) }
+            ?? FacePreprocessor(inputSide: inputSide)
         let detector = try TiltTolerantDetector.standard(cascadePath: cascade)
         log("data: \(splits.train.samples.count) train, \(splits.validation.samples.count) validation photos; classes \(splits.train.classes)")
 

@@ -129,6 +129,34 @@ import Testing
         #expect(zip(plain.network.namedTensors, mixed.network.namedTensors).contains { $0.tensor.array != $1.tensor.array })
     }
 
+    /// Progressive resizing: the loader makes batches of the stage's side, and training runs through the
+    /// change of side (a dead option would leave the weights as without it).
+    @Test func progressiveResizingTrainsOnSmallerImagesFirst() throws {
+        let data = try TinyData()
+        defer { data.remove() }
+        let pre = FacePreprocessor(inputSide: 32)
+        let train = try LabeledDataset.folder(data.path("Train"))
+        let crops = FaceCrops.build(train.samples, preprocessor: pre, detector: try makeDetector(), decoder: ImageDecoder(), workers: 2)
+        let loader = BatchLoader(crops: crops, labels: train.samples.map(\.label), order: Array(train.samples.indices), batchSize: 4,
+                                 preprocessor: pre, policy: AugmentationPolicy(), seed: 1, side: 16)
+        #expect(try #require(loader.next()).images.shape == [4, 3, 16, 16])
+
+        let plainDir = temporaryDirectory(), resizedDir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: plainDir); try? FileManager.default.removeItem(atPath: resizedDir) }
+        var settings = config(epochs: 2)
+        let plain = try trainer(data, settings, runDir: plainDir)
+        _ = try plain.run(stop: StopFlag())
+        settings.progressiveResizing = ProgressiveResizing(argument: "16:1")
+        let resized = try trainer(data, settings, runDir: resizedDir)
+        let result = try resized.run(stop: StopFlag())
+        #expect(result.state.history.count == 2)
+        #expect(result.state.history.allSatisfy { $0.trainLoss.isFinite && $0.validationLoss.isFinite })
+        #expect(zip(plain.network.namedTensors, resized.network.namedTensors).contains { $0.tensor.array != $1.tensor.array })
+        // Every epoch at low resolution would leave no full-size epoch to keep.
+        settings.progressiveResizing = ProgressiveResizing(argument: "16:2")
+        #expect(throws: TrainingError.self) { try trainer(data, settings, runDir: resizedDir) }
+    }
+
     func expectSameTensors(_ a: [NamedTensor], _ b: [NamedTensor], _ context: String) {
         #expect(a.map(\.name) == b.map(\.name))
         for (x, y) in zip(a, b) { #expect(x.tensor.array == y.tensor.array, "\(x.name) differs \(context)") }

@@ -42,7 +42,9 @@ struct Measurement: Codable {
     var trainIPS: Double, inferIPS: Double, b1Milliseconds: Double, peakRSSMB: Double, rssGrowthMB: Double
 }
 
-let productSpec = Architecture.resnetSmall.spec(inputSide: 64, classes: 2, dropout: 0.2)
+/// `--input-side N` sizes the product's network input (64 in use; smaller for progressive resizing's early epochs).
+let productSide = arguments.firstIndex(of: "--input-side").flatMap { Int(arguments[$0 + 1]) } ?? 64
+let productSpec = Architecture.resnetSmall.spec(inputSide: productSide, classes: 2, dropout: 0.2)
 
 /// The reference network (or another spec) as the command line sets it up (Winograd and the direct first
 /// layer on or off, Winograd's minimum tile count).
@@ -229,7 +231,7 @@ if arguments.contains("--profile") {
 }
 if arguments.contains("--profile-train") {
     profileTraining("reference CNN", try makeNetwork())
-    profileTraining("resnet-small (the product's network)", try makeNetwork(productSpec))
+    profileTraining("resnet-small (the product's network) at \(productSide) px", try makeNetwork(productSpec))
 }
 if arguments.contains("--profile-only") { exit(0) }
 
