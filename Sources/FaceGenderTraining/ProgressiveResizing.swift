@@ -1,8 +1,8 @@
 /// Trains the first epochs on lower-resolution views of the same crops, e.g. `32:14,48:12` shows the network
 /// 32x32 images for 14 epochs, then 48x48 for 12, then its full input side. The field of view is the same at
-/// every stage, only sampled more coarsely, and a convolution's cost grows with the pixel count, so early
-/// epochs cost a quarter or half as much; the last epochs at full resolution adapt the network (and batch
-/// norm's statistics) to the size it serves at. Fully convolutional networks with global pooling accept
+/// every stage, only sampled more coarsely, so early epochs are cheaper (a 32-px training step takes 37% of
+/// a 64-px one, a 48-px step 86%: bench/README.md); the last epochs at full resolution adapt the network (and
+/// batch norm's statistics) to the size it serves at. Fully convolutional networks with global pooling accept
 /// every side.
 public struct ProgressiveResizing: Codable, Equatable, Sendable, CustomStringConvertible {
     public struct Stage: Codable, Equatable, Sendable {

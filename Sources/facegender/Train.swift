@@ -122,8 +122,7 @@ struct Train: AsyncParsableCommand {
             log(duplicates.description)
             splits.train.samples = duplicates.kept.map { splits.train.samples[$0] }
         }
-        let preprocessor = config.faceMargin.map { FacePreprocessor(inputSide: inputSide, faceMargin: $0) }
-            ?? FacePreprocessor(inputSide: inputSide)
+        let preprocessor = FacePreprocessor(inputSide: inputSide, faceMargin: faceMargin)
         let detector = try TiltTolerantDetector.standard(cascadePath: cascade)
         log("data: \(splits.train.samples.count) train, \(splits.validation.samples.count) validation photos; classes \(splits.train.classes)")
 
