@@ -12,12 +12,16 @@ public final class SoftmaxCrossEntropy {
     public init(labelSmoothing: Float = 0) { self.labelSmoothing = labelSmoothing }
 
     /// Returns the mean loss; fills `probabilities` and `gradient` (dL/dlogits). With `mixedWith` (mixup), sample
-    /// i's target is `weight` x that of `labels[i]` plus (1 - `weight`) x that of `mixedWith[i]`.
+    /// i's target is `weight` x that of `labels[i]` plus (1 - `weight`) x that of `mixedWith[i]`. With
+    /// `softTargets` ([N, K] distributions, self-distillation), that target is then blended with sample i's row:
+    /// (1 - `softWeight`) x target + `softWeight` x row.
     @discardableResult
-    public func forward(logits: Tensor, labels: [Int], mixedWith partners: [Int]? = nil, weight: Float = 1) -> Float {
+    public func forward(logits: Tensor, labels: [Int], mixedWith partners: [Int]? = nil, weight: Float = 1,
+                        softTargets: [Float]? = nil, softWeight: Float = 0) -> Float {
         let n = logits.shape[0], k = logits.sampleCount
         precondition(labels.count == n, "\(labels.count) labels for \(n) samples")
         precondition(partners == nil || partners?.count == n, "mixup needs one partner label per sample")
+        precondition(softTargets == nil || softTargets?.count == n * k, "soft targets need one row of \(k) per sample")
         probabilities.resize([n, k])
         gradient.resize([n, k])
         softmax(logits, into: probabilities)
@@ -28,6 +32,7 @@ public final class SoftmaxCrossEntropy {
             for j in 0..<k {
                 var target = j == labels[i] ? on : off
                 if let partners { target = weight * target + (1 - weight) * (j == partners[i] ? on : off) }
+                if let softTargets { target = (1 - softWeight) * target + softWeight * softTargets[i * k + j] }
                 if target > 0 { loss -= target * logf(max(p[j], 1e-12)) }
                 g[j] = (p[j] - target) / Float(n)
             }

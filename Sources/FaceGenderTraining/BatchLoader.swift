@@ -6,7 +6,8 @@ import FaceGenderModel
 /// Prepares augmented batches on a background queue, one batch ahead of training, into two reused
 /// tensors (the one being trained on, and the one being filled).
 public final class BatchLoader {
-    public struct Batch { public let images: Tensor; public let labels: [Int] }
+    /// `photos`: each image's index in the crops, in batch order.
+    public struct Batch { public let images: Tensor; public let labels: [Int]; public let photos: [Int] }
 
     private let crops: FaceCrops
     private let labels: [Int]
@@ -18,7 +19,7 @@ public final class BatchLoader {
     private let side: Int
     private let queue = DispatchQueue(label: "facegender.batches", qos: .userInitiated)
     /// One batch buffer; the background queue fills one while training reads the other.
-    private final class Slot { let images = Tensor(shape: [0]); var labels: [Int] = [] }
+    private final class Slot { let images = Tensor(shape: [0]); var labels: [Int] = []; var photos: [Int] = [] }
     private let slots = [Slot(), Slot()]
     private var pending: DispatchWorkItem?
     private var nextBatch: Int
@@ -45,7 +46,7 @@ public final class BatchLoader {
         let slot = filling
         filling = 1 - filling
         schedule()
-        return Batch(images: slots[slot].images, labels: slots[slot].labels)
+        return Batch(images: slots[slot].images, labels: slots[slot].labels, photos: slots[slot].photos)
     }
 
     private func schedule() {
@@ -74,5 +75,6 @@ public final class BatchLoader {
             preprocessor.write(crop, augmentation: sample, into: tensor, index: i, side: side)
         }
         slots[slot].labels = members.map { labels[$0] }
+        slots[slot].photos = members
     }
 }

@@ -42,16 +42,17 @@ public enum CheckpointError: Error, CustomStringConvertible {
     }
 }
 
-/// Weights + optimiser state (+ the weight average) + `TrainingState`, in one .safetensors file, written atomically.
+/// Weights + optimiser state (+ the weight average, + self-distillation's answers) + `TrainingState`, in one
+/// .safetensors file, written atomically.
 public enum Checkpoint {
     static let stateKey = "facegender.checkpoint"
 
-    public static func save(network: Network, optimizer: Optimizer, average: WeightAverage? = nil, state: TrainingState,
-                            info: ModelInfo, to path: String) throws {
+    public static func save(network: Network, optimizer: Optimizer, average: WeightAverage? = nil,
+                            distillation: SelfDistillation? = nil, state: TrainingState, info: ModelInfo, to path: String) throws {
         var file = SafeTensorsFile(metadata: try info.metadata())
         file.metadata[ModelFile.specKey] = String(decoding: try JSONEncoder().encode(network.spec), as: UTF8.self)
         file.metadata[stateKey] = String(decoding: try JSONEncoder().encode(state), as: UTF8.self)
-        for t in network.namedTensors + optimizer.state + (average?.state ?? []) { file.tensors[t.name] = (t.tensor.shape, t.tensor.array) }
+        for t in network.namedTensors + optimizer.state + (average?.state ?? []) + (distillation?.state ?? []) { file.tensors[t.name] = (t.tensor.shape, t.tensor.array) }
         try file.write(to: path)
     }
 
@@ -68,18 +69,20 @@ public enum Checkpoint {
         return state
     }
 
-    /// Restores weights, optimiser state and the weight average in place and returns the saved state.
-    public static func restore(from path: String, network: Network, optimizer: Optimizer,
-                               average: WeightAverage? = nil) throws -> TrainingState {
+    /// Restores weights, optimiser state, the weight average and self-distillation's answers in place and returns
+    /// the saved state and model info (whose preprocessor says what crops the run trained on).
+    public static func restore(from path: String, network: Network, optimizer: Optimizer, average: WeightAverage? = nil,
+                               distillation: SelfDistillation? = nil) throws -> (state: TrainingState, info: ModelInfo) {
         let file = try SafeTensorsFile.read(from: path)
         let state = try decodeState(file, path: path)
+        let info = try ModelInfo.from(metadata: file.metadata, path: path)
         try ModelFile.assign(file.tensors, to: network)
-        for t in optimizer.state + (average?.state ?? []) {
+        for t in optimizer.state + (average?.state ?? []) + (distillation?.state ?? []) {
             guard let stored = file.tensors[t.name], stored.shape == t.tensor.shape else { throw CheckpointError.configMismatch(path: path) }
             stored.values.withUnsafeBufferPointer { t.tensor.data.update(from: $0.baseAddress!, count: t.tensor.count) }
         }
         optimizer.stepCount = state.globalStep
-        return state
+        return (state, info)
     }
 }
 

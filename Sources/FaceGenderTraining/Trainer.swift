@@ -19,6 +19,8 @@ public final class Trainer {
     public let optimizer: Optimizer
     /// The moving average of the weights, which is validated and saved as best (nil: the live weights are).
     public let average: WeightAverage?
+    /// Each training photo's last answer, blended into its target (nil: self-distillation off).
+    public let distillation: SelfDistillation?
     public var info: ModelInfo
     public var state: TrainingState
     private let train: (crops: FaceCrops, labels: [Int])
@@ -49,6 +51,9 @@ public final class Trainer {
         }
         let tensors = network.namedTensors
         average = config.weightAverageDecay.flatMap { $0 > 0 ? WeightAverage(of: tensors, decay: $0) : nil }
+        distillation = config.selfDistillation.map {
+            SelfDistillation(alpha: $0, labels: train.1, outputs: info.classes.count * info.outputsPerClass)
+        }
         self.train = train
         self.validation = validation
         self.trainGroups = trainGroups
@@ -62,10 +67,14 @@ public final class Trainer {
     public var checkpointFile: String { checkpointPath }
     public var bestFile: String { bestPath }
 
-    /// Continues from the run directory's checkpoint. The settings must match the ones it was written with.
+    /// Continues from the run directory's checkpoint. The settings and the crops (face margin, input side) must
+    /// match the ones it was written with.
     public func resume() throws {
-        let restored = try Checkpoint.restore(from: checkpointPath, network: network, optimizer: optimizer, average: average)
-        guard restored.config == config, restored.classes == info.classes else { throw CheckpointError.configMismatch(path: checkpointPath) }
+        let (restored, savedInfo) = try Checkpoint.restore(from: checkpointPath, network: network, optimizer: optimizer,
+                                                           average: average, distillation: distillation)
+        guard restored.config == config, restored.classes == info.classes, savedInfo.preprocessor == info.preprocessor else {
+            throw CheckpointError.configMismatch(path: checkpointPath)
+        }
         state = restored
         log("resumed from \(checkpointPath) at epoch \(state.epoch + 1), batch \(state.batchInEpoch)")
     }
@@ -110,7 +119,10 @@ public final class Trainer {
                 let blend = mixup?.blend(batch.images, labels: batch.labels,
                                          seed: config.seed &+ UInt64(state.globalStep) &* 0x9FB2_1C65_1E98_DF25)
                 let logits = network.forward(blend?.images ?? batch.images, mode: .training)
-                let value = loss.forward(logits: logits, labels: batch.labels, mixedWith: blend?.partnerLabels, weight: blend?.weight ?? 1)
+                let value = loss.forward(logits: logits, labels: batch.labels, mixedWith: blend?.partnerLabels, weight: blend?.weight ?? 1,
+                                         softTargets: distillation?.targets(for: batch.photos),
+                                         softWeight: distillation?.weight(epoch: epoch, epochs: config.epochs) ?? 0)
+                distillation?.record(loss.probabilities, for: batch.photos)
                 network.backward(loss.gradient)
                 if config.gradientClip > 0 { clipGradientNorm(network.parameters, maxNorm: config.gradientClip) }
                 optimizer.step()
@@ -189,7 +201,8 @@ public final class Trainer {
     }
 
     private func saveCheckpoint() throws {
-        try Checkpoint.save(network: network, optimizer: optimizer, average: average, state: state, info: info, to: checkpointPath)
+        try Checkpoint.save(network: network, optimizer: optimizer, average: average, distillation: distillation, state: state,
+                            info: info, to: checkpointPath)
     }
 
     /// Runs `body` with the weights that are validated and kept: the average when there is one.

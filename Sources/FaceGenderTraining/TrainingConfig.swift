@@ -5,8 +5,6 @@ import FaceGenderModel
 public struct TrainingConfig: Codable, Equatable, Sendable {
     public var architecture: String = Architecture.resnetSmall.rawValue
     public var inputSide: Int = 64
-    /// The face box's enlargement the network sees (`FacePreprocessor.faceMargin`); nil: its default (older checkpoints).
-    public var faceMargin: Double?
     public var epochs: Int = 30
     public var batchSize: Int = 64
     public var learningRate: Float = 2e-3
@@ -35,6 +33,9 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     public var mixupAlpha: Float?
     /// Train on every class split by this group's values (`SubclassSplit`), e.g. "age_summary"; nil: off.
     public var subclassGroup: String?
+    /// Self-distillation's final weight (`SelfDistillation`): the share of each photo's target taken from the
+    /// network's own last answer for it, growing linearly to this in the last epoch; nil: off.
+    public var selfDistillation: Float?
     /// Lower-resolution epochs before the full input side (`ProgressiveResizing`); nil: every epoch at full side.
     public var progressiveResizing: ProgressiveResizing?
 

@@ -52,6 +52,8 @@ struct Train: AsyncParsableCommand {
     var weightAverageDecay: Float = 0.999
     @Option(help: "mixup's alpha: blend each training batch with itself shuffled, weight ~ Beta(alpha, alpha), 0 < alpha <= 1; 0: off.")
     var mixup: Float = 0
+    @Option(help: "Self-distillation: blend each photo's target with the network's own last answer for it, by a weight growing to this in the last epoch, 0 < weight < 1; 0: off.")
+    var selfDistillation: Float = 0
     @Option(help: "Early stopping: epochs without validation improvement (0: never).") var patience = 6
     @Option(help: "Random seed: the same seed and data give the same model.") var seed: UInt64 = 1
     @Option(help: "Worker threads.") var workers = 2
@@ -79,6 +81,7 @@ struct Train: AsyncParsableCommand {
         guard (0...1).contains(outsideFill) else { throw ValidationError("--outside-fill is a share of samples, from 0 to 1") }
         guard (0...1).contains(cameraDegradation) else { throw ValidationError("--camera-degradation is a probability, from 0 to 1") }
         guard (0...1).contains(mixup) else { throw ValidationError("--mixup is Beta's alpha, from 0 (off) to 1") }
+        guard (0..<1).contains(selfDistillation) else { throw ValidationError("--self-distillation is a weight, from 0 (off) to below 1") }
         guard epochs > 0, batchSize > 0, learningRate > 0, workers > 0, inputSide >= 16 else {
             throw ValidationError("--epochs, --batch-size, --learning-rate and --workers must be positive, --input-side at least 16")
         }
@@ -99,7 +102,6 @@ struct Train: AsyncParsableCommand {
     var trainingConfig: TrainingConfig {
         var c = TrainingConfig()
         c.architecture = architecture; c.inputSide = inputSide; c.epochs = epochs; c.batchSize = batchSize
-        c.faceMargin = faceMargin == FacePreprocessor().faceMargin ? nil : faceMargin  // nil: resumes runs from before the option
         c.learningRate = learningRate; c.schedule = schedule; c.optimizer = optimizer; c.weightDecay = weightDecay
         c.labelSmoothing = labelSmoothing; c.dropout = dropout; c.patience = patience; c.seed = seed; c.workers = workers
         c.timeBudgetSeconds = timeBudgetMinutes * 60
@@ -108,6 +110,7 @@ struct Train: AsyncParsableCommand {
         c.augmentation.cameraDegradation = cameraDegradation > 0 ? cameraDegradation : nil
         c.weightAverageDecay = weightAverageDecay > 0 ? weightAverageDecay : nil  // nil: as in runs from before averaging
         c.mixupAlpha = mixup > 0 ? mixup : nil
+        c.selfDistillation = selfDistillation > 0 ? selfDistillation : nil
         c.subclassGroup = subclassesBy
         c.progressiveResizing = progressiveResizing.flatMap(ProgressiveResizing.init(argument:))
         if noAugmentation { c.augmentation = .none }

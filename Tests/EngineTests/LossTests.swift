@@ -45,6 +45,25 @@ import Testing
         for (g, n) in zip(mixed.gradient.array, numeric) { #expect(abs(g - n) < 2e-3) }
     }
 
+    /// Self-distillation's soft targets: the loss is (1 - w) x the plain loss + w x the cross-entropy against the
+    /// rows, i.e. against the rows alone when w = 1; and the analytic gradient matches finite differences.
+    @Test func softTargetsBlendWithTheLabels() {
+        let logits = randomTensor([2, 3], seed: 3)
+        let labels = [0, 2], rows: [Float] = [0.2, 0.5, 0.3, 0.6, 0.1, 0.3], weight: Float = 0.4
+        let plain = SoftmaxCrossEntropy(labelSmoothing: 0.1)
+        let a = plain.forward(logits: logits, labels: labels)
+        let p = plain.probabilities.array
+        let b = -(0..<6).map { rows[$0] * logf(p[$0]) }.reduce(0, +) / 2
+        let soft = SoftmaxCrossEntropy(labelSmoothing: 0.1)
+        let value = soft.forward(logits: logits, labels: labels, softTargets: rows, softWeight: weight)
+        #expect(abs(value - ((1 - weight) * a + weight * b)) < 1e-5)
+        #expect(abs(SoftmaxCrossEntropy().forward(logits: logits, labels: labels, softTargets: rows, softWeight: 1) - b) < 1e-5)
+        let numeric = numericGradient(logits) {
+            SoftmaxCrossEntropy(labelSmoothing: 0.1).forward(logits: logits, labels: labels, softTargets: rows, softWeight: weight)
+        }
+        for (g, n) in zip(soft.gradient.array, numeric) { #expect(abs(g - n) < 2e-3, "analytic \(g) vs numeric \(n)") }
+    }
+
     @Test func softmaxCrossEntropyValue() {
         // Two classes, logits (0, ln 3): p = (1/4, 3/4); label 1 -> -ln(3/4).
         let loss = SoftmaxCrossEntropy()

@@ -15,8 +15,8 @@ import Testing
         return c
     }
 
-    func trainer(_ data: TinyData, _ config: TrainingConfig, runDir: String) throws -> Trainer {
-        let pre = FacePreprocessor(inputSide: config.inputSide)
+    func trainer(_ data: TinyData, _ config: TrainingConfig, runDir: String, faceMargin: Double = 1.2) throws -> Trainer {
+        let pre = FacePreprocessor(inputSide: config.inputSide, faceMargin: faceMargin)
         let detector = try makeDetector()
         let train = try LabeledDataset.folder(data.path("Train")), val = try LabeledDataset.folder(data.path("Validation"))
         let crops = { (d: LabeledDataset) in FaceCrops.build(d.samples, preprocessor: pre, detector: detector, decoder: ImageDecoder(), workers: 2) }
@@ -83,15 +83,17 @@ import Testing
         #expect(best.info.classes == ["Female", "Male"])
     }
 
-    /// Also with mixup, whose blends are drawn from the step number.
-    @Test(arguments: [nil, Float(0.4)] as [Float?])
-    func resumeContinuesExactly(mixupAlpha: Float?) throws {
+    /// Also with mixup, whose blends are drawn from the step number, and with self-distillation, whose answers
+    /// recorded before the stop are the second epoch's targets.
+    @Test(arguments: zip([nil, Float(0.4), nil] as [Float?], [nil, nil, Float(0.5)] as [Float?]))
+    func resumeContinuesExactly(mixupAlpha: Float?, selfDistillation: Float?) throws {
         let data = try TinyData()
         defer { data.remove() }
         let straightDir = temporaryDirectory(), resumedDir = temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: straightDir); try? FileManager.default.removeItem(atPath: resumedDir) }
         var settings = config()
         settings.mixupAlpha = mixupAlpha
+        settings.selfDistillation = selfDistillation
 
         let straight = try trainer(data, settings, runDir: straightDir)
         _ = try straight.run(stop: StopFlag())
@@ -127,6 +129,30 @@ import Testing
         let result = try mixed.run(stop: StopFlag())
         #expect(result.state.history.allSatisfy { $0.trainLoss.isFinite && $0.validationLoss.isFinite })
         #expect(zip(plain.network.namedTensors, mixed.network.namedTensors).contains { $0.tensor.array != $1.tensor.array })
+    }
+
+    /// Self-distillation really changes what is trained from the second epoch on (its weight is 0 in the first),
+    /// and its answers are the network's softmax rows.
+    @Test func selfDistillationChangesTraining() throws {
+        let data = try TinyData()
+        defer { data.remove() }
+        let plainDir = temporaryDirectory(), distilledDir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: plainDir); try? FileManager.default.removeItem(atPath: distilledDir) }
+        var settings = config(epochs: 2)
+        let plain = try trainer(data, settings, runDir: plainDir)
+        _ = try plain.run(stop: StopFlag())
+        settings.selfDistillation = 0.5
+        let distilled = try trainer(data, settings, runDir: distilledDir)
+        let result = try distilled.run(stop: StopFlag())
+        #expect(result.state.history.first?.trainLoss == plain.state.history.first?.trainLoss, "the first epoch trains on the labels alone")
+        #expect(zip(plain.network.namedTensors, distilled.network.namedTensors).contains { $0.tensor.array != $1.tensor.array })
+        let answers = try #require(distilled.distillation).answers
+        let k = answers.sampleCount, rows = answers.count / k
+        for row in 0..<rows {
+            let sum = (0..<k).map { answers[row * k + $0] }.reduce(0, +)
+            #expect(abs(sum - 1) < 1e-4)
+        }
+        #expect((0..<answers.count).contains { answers[$0] > 0.01 && answers[$0] < 0.99 }, "answers are the network's, not the labels")
     }
 
     /// Progressive resizing: the loader makes batches of the stage's side, and training runs through the
@@ -246,6 +272,8 @@ import Testing
         var other = config(epochs: 1)
         other.learningRate = 0.5
         #expect(throws: CheckpointError.self) { try trainer(data, other, runDir: runDir).resume() }
+        #expect(throws: CheckpointError.self, "other crops") { try trainer(data, config(epochs: 1), runDir: runDir, faceMargin: 1.4).resume() }
+        try trainer(data, config(epochs: 1), runDir: runDir).resume()
     }
 
     @Test func evaluationCountsGroupsAndFaces() throws {
