@@ -52,7 +52,9 @@ public enum Checkpoint {
         var file = SafeTensorsFile(metadata: try info.metadata())
         file.metadata[ModelFile.specKey] = String(decoding: try JSONEncoder().encode(network.spec), as: UTF8.self)
         file.metadata[stateKey] = String(decoding: try JSONEncoder().encode(state), as: UTF8.self)
-        for t in network.namedTensors + optimizer.state + (average?.state ?? []) + (distillation?.state ?? []) { file.tensors[t.name] = (t.tensor.shape, t.tensor.array) }
+        for t in network.namedTensors + optimizer.state + (average?.state ?? []) + (distillation?.state ?? []) {
+            file.tensors[t.name] = (t.tensor.shape, t.tensor.array)
+        }
         try file.write(to: path)
     }
 

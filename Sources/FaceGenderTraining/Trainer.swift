@@ -40,6 +40,7 @@ public final class Trainer {
         if let resizing = config.progressiveResizing, resizing.epochs >= config.epochs {
             throw TrainingError.noFullSizeEpochs(resizing: resizing, epochs: config.epochs)
         }
+        if config.mixupAlpha != nil && config.selfDistillation != nil { throw TrainingError.mixupWithSelfDistillation }
         self.config = config
         self.info = info
         let spec = architecture.spec(inputSide: config.inputSide, classes: info.classes.count * info.outputsPerClass,
@@ -245,6 +246,7 @@ public enum TrainingError: Error, CustomStringConvertible {
     case unknownArchitecture(String)
     case noUsableSamples(split: String)
     case noFullSizeEpochs(resizing: ProgressiveResizing, epochs: Int)
+    case mixupWithSelfDistillation
 
     public var description: String {
         switch self {
@@ -253,6 +255,8 @@ public enum TrainingError: Error, CustomStringConvertible {
         case let .noUsableSamples(split): return "no readable photos in the \(split) split"
         case let .noFullSizeEpochs(resizing, epochs):
             return "progressive resizing \(resizing) takes \(resizing.epochs) of \(epochs) epochs; leave at least one at full size (more epochs or fewer low-resolution ones)"
+        case .mixupWithSelfDistillation:
+            return "mixup and self-distillation cannot be combined: a photo's remembered answer would be for a blend of two photos; choose one"
         }
     }
 }

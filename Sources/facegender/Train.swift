@@ -82,6 +82,9 @@ struct Train: AsyncParsableCommand {
         guard (0...1).contains(cameraDegradation) else { throw ValidationError("--camera-degradation is a probability, from 0 to 1") }
         guard (0...1).contains(mixup) else { throw ValidationError("--mixup is Beta's alpha, from 0 (off) to 1") }
         guard (0..<1).contains(selfDistillation) else { throw ValidationError("--self-distillation is a weight, from 0 (off) to below 1") }
+        guard mixup == 0 || selfDistillation == 0 else {
+            throw ValidationError("--mixup and --self-distillation cannot be combined (the remembered answers would be for blends); choose one")
+        }
         guard epochs > 0, batchSize > 0, learningRate > 0, workers > 0, inputSide >= 16 else {
             throw ValidationError("--epochs, --batch-size, --learning-rate and --workers must be positive, --input-side at least 16")
         }

@@ -145,6 +145,7 @@ func photos(_ split: String, _ label: String, _ count: Int) throws -> [String] {
         #expect(try facegender(["train", "--data", "/nonexistent", "--camera-degradation", "1.5"]).status == 64)
         #expect(try facegender(["train", "--data", "/nonexistent", "--mixup", "-0.2"]).status == 64)
         #expect(try facegender(["train", "--data", "/nonexistent", "--self-distillation", "1"]).status == 64)
+        #expect(try facegender(["train", "--data", "/nonexistent", "--self-distillation", "0.5", "--mixup", "0.2"]).status == 64)
         #expect(try facegender(["train", "--data", "/nonexistent", "--progressive-resizing", "32"]).status == 64)
         #expect(try facegender(["train", "--data", "/nonexistent", "--epochs", "10", "--progressive-resizing", "32:10"]).status == 64)
         #expect(try facegender(["train", "--data", "/nonexistent", "--progressive-resizing", "96:2"]).status == 64)

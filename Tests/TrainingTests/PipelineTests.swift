@@ -155,6 +155,16 @@ import Testing
         #expect((0..<answers.count).contains { answers[$0] > 0.01 && answers[$0] < 0.99 }, "answers are the network's, not the labels")
     }
 
+    @Test func selfDistillationWithMixupIsATypedError() throws {
+        let data = try TinyData(perClass: ["Train": 2, "Validation": 2])
+        defer { data.remove() }
+        let runDir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: runDir) }
+        var settings = config(epochs: 1)
+        settings.mixupAlpha = 0.2; settings.selfDistillation = 0.5
+        #expect(throws: TrainingError.self) { try trainer(data, settings, runDir: runDir) }
+    }
+
     /// Progressive resizing: the loader makes batches of the stage's side, and training runs through the
     /// change of side (a dead option would leave the weights as without it).
     @Test func progressiveResizingTrainsOnSmallerImagesFirst() throws {
