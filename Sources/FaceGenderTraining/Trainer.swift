@@ -43,8 +43,8 @@ public final class Trainer {
         if config.mixupAlpha != nil && config.selfDistillation != nil { throw TrainingError.mixupWithSelfDistillation }
         self.config = config
         self.info = info
-        let spec = architecture.spec(inputSide: config.inputSide, classes: info.classes.count * info.outputsPerClass,
-                                     dropout: config.dropout)
+        let outputs = info.classes.count * info.outputsPerClass
+        let spec = architecture.spec(inputSide: config.inputSide, classes: outputs, dropout: config.dropout)
         network = try Network(spec: spec, seed: config.seed, parallelism: Parallelism(workers: config.workers))
         switch config.optimizer {
         case .adamw: optimizer = AdamW(parameters: network.parameters, learningRate: config.learningRate, weightDecay: config.weightDecay)
@@ -52,9 +52,7 @@ public final class Trainer {
         }
         let tensors = network.namedTensors
         average = config.weightAverageDecay.flatMap { $0 > 0 ? WeightAverage(of: tensors, decay: $0) : nil }
-        distillation = config.selfDistillation.map {
-            SelfDistillation(alpha: $0, labels: train.1, outputs: info.classes.count * info.outputsPerClass)
-        }
+        distillation = config.selfDistillation.map { SelfDistillation(alpha: $0, labels: train.1, outputs: outputs) }
         self.train = train
         self.validation = validation
         self.trainGroups = trainGroups

@@ -18,10 +18,15 @@ let referenceSpec: ModelSpec = {
 }()
 
 let arguments = CommandLine.arguments
-let iterations = arguments.firstIndex(of: "--iterations").flatMap { Int(arguments[$0 + 1]) } ?? 30
-let threads = arguments.firstIndex(of: "--threads").flatMap { Int(arguments[$0 + 1]) } ?? 2
-let minimumTiles = arguments.firstIndex(of: "--winograd-min-tiles").flatMap { Int(arguments[$0 + 1]) }
-let batchOneRounds = arguments.firstIndex(of: "--b1-rounds").flatMap { Int(arguments[$0 + 1]) } ?? 7
+/// The integer after `name` on the command line; nil when the option is absent, last, or not an integer.
+func intOption(_ name: String) -> Int? {
+    guard let i = arguments.firstIndex(of: name), arguments.indices.contains(i + 1) else { return nil }
+    return Int(arguments[i + 1])
+}
+let iterations = intOption("--iterations") ?? 30
+let threads = intOption("--threads") ?? 2
+let minimumTiles = intOption("--winograd-min-tiles")
+let batchOneRounds = intOption("--b1-rounds") ?? 7
 let peakPerCore = 115.0  // GFLOP/s, measured FMA peak of this machine (DEVELOPERS.md)
 
 func residentMegabytes(_ field: String) -> Double {
@@ -43,7 +48,7 @@ struct Measurement: Codable {
 }
 
 /// `--input-side N` sizes the product's network input (64 in use; smaller for progressive resizing's early epochs).
-let productSide = arguments.firstIndex(of: "--input-side").flatMap { Int(arguments[$0 + 1]) } ?? 64
+let productSide = intOption("--input-side") ?? 64
 let productSpec = Architecture.resnetSmall.spec(inputSide: productSide, classes: 2, dropout: 0.2)
 
 /// The reference network (or another spec) as the command line sets it up (Winograd and the direct first
