@@ -8,42 +8,12 @@ model's accuracy overall and per age group (UTKFace names), then the photos only
 and the exact two-sided McNemar p-value of that split: the test the MODEL_CARD's "p = ..." figures come from.
 Two models that agree on most photos can differ by a point of accuracy by chance; this says how likely.
 """
-import csv
 import math
-import os
 import sys
 
+from predictions import accuracy_line, correct, load
+
 USAGE = "usage: bench/crossval/compare-predictions.py A.csv B.csv"
-GROUPS = [
-    ("all", lambda row: True),
-    ("20+", lambda row: row["age_summary"] == "20+"),
-    ("10-19", lambda row: row["age_summary"] == "10-19"),
-    ("under 10", lambda row: row["age_summary"] == "under 10"),
-    ("0-2", lambda row: row["age_detail"] == "0-2"),
-]
-
-
-def photo_key(path):
-    """Split, class folder and file name: the same photo whatever folder `evaluate` was run from."""
-    return "/".join(os.path.normpath(path).split(os.sep)[-3:])
-
-
-def load(path):
-    with open(path, newline="") as f:
-        return {photo_key(row["file"]): row for row in csv.DictReader(f)}
-
-
-def correct(row):
-    return row["correct"] == "true"
-
-
-def accuracy_line(rows):
-    parts = []
-    for name, chosen in GROUPS:
-        group = [correct(row) for row in rows.values() if chosen(row)]
-        if group:
-            parts.append(f"{name} {100 * sum(group) / len(group):.2f}% ({len(group)})")
-    return ", ".join(parts)
 
 
 def exact_mcnemar_p(only_a, only_b):

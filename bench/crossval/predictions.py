@@ -1,0 +1,39 @@
+"""Reading `facegender evaluate --predictions` files: shared by the scripts in this folder."""
+import csv
+import os
+
+GROUPS = [
+    ("all", lambda row: True),
+    ("20+", lambda row: row["age_summary"] == "20+"),
+    ("10-19", lambda row: row["age_summary"] == "10-19"),
+    ("under 10", lambda row: row["age_summary"] == "under 10"),
+    ("0-2", lambda row: row["age_detail"] == "0-2"),
+]
+
+
+def photo_key(path):
+    """Split, class folder and file name: the same photo whatever folder `evaluate` was run from."""
+    return "/".join(os.path.normpath(path).split(os.sep)[-3:])
+
+
+def load(path):
+    with open(path, newline="") as f:
+        return {photo_key(row["file"]): row for row in csv.DictReader(f)}
+
+
+def correct(row):
+    return row["correct"] == "true"
+
+
+def group_line(rows, is_right):
+    """Accuracy per group of the photos in rows (key -> row), counting a photo as right where is_right(key)."""
+    parts = []
+    for name, chosen in GROUPS:
+        group = [is_right(key) for key, row in rows.items() if chosen(row)]
+        if group:
+            parts.append(f"{name} {100 * sum(group) / len(group):.2f}% ({len(group)})")
+    return ", ".join(parts)
+
+
+def accuracy_line(rows):
+    return group_line(rows, lambda key: correct(rows[key]))
