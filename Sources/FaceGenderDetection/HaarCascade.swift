@@ -25,9 +25,15 @@ public struct HaarCascade: Sendable {
         "/usr/share/opencv/haarcascades/haarcascade_frontalface_alt2.xml",
     ]
 
-    /// Loads `path`, or the first Debian location that exists when `path` is nil.
-    public static func load(path: String?) throws -> HaarCascade {
-        let file = try CascadeFile.read(path: path, defaults: debianPaths)
+    /// opencv-data's frontal "default" cascade: looser than alt2, the second chance of `FallbackDetector.standard`.
+    public static let debianFallbackPaths = [
+        "/usr/share/opencv4/haarcascades/haarcascade_frontalface_default.xml",
+        "/usr/share/opencv/haarcascades/haarcascade_frontalface_default.xml",
+    ]
+
+    /// Loads `path`, or the first of `defaults` that exists when `path` is nil.
+    public static func load(path: String?, defaults: [String] = debianPaths) throws -> HaarCascade {
+        let file = try CascadeFile.read(path: path, defaults: defaults)
         return try HaarCascade(xml: file.text, path: file.path)
     }
 

@@ -19,12 +19,6 @@ public struct TiltTolerantDetector: FaceDetector {
 
     public var settings: String { "tilt(\(angles),\(maxSide))+" + base.settings }
 
-    /// The product's detector: opencv-data's frontal Haar cascade (or the one at `cascadePath`), tilt-tolerant.
-    /// Training, evaluation and serving all use it, so they crop faces the same way.
-    public static func standard(cascadePath: String?, options: CascadeDetectorOptions = CascadeDetectorOptions()) throws -> TiltTolerantDetector {
-        TiltTolerantDetector(base: HaarFaceDetector(cascade: try HaarCascade.load(path: cascadePath), options: options))
-    }
-
     public func detect(in image: RGBImage) -> [FaceBox] {
         let upright = base.detect(in: image)
         guard upright.isEmpty, image.width > 1, image.height > 1 else { return upright }

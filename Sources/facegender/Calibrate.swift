@@ -35,7 +35,7 @@ struct Calibrate: ParsableCommand {
             let state = try Checkpoint.state(at: runDir + "/checkpoint.safetensors")
             (history, config) = (state.history, state.config)
         }
-        let detector = try TiltTolerantDetector.standard(cascadePath: cascade)
+        let detector = try FallbackDetector.standard(cascadePath: cascade)
         let bar = ProgressBar(total: validation.samples.count, label: "faces (validation)")
         let crops = FaceCrops.cached(validation.samples, preprocessor: info.preprocessor, detector: detector, decoder: ImageDecoder(),
                                      workers: workers, cacheDir: cacheDir.isEmpty ? nil : cacheDir) { bar.update($0) }

@@ -34,7 +34,7 @@ struct Detect: ParsableCommand {
     func run() throws {
         var options = CascadeDetectorOptions()
         options.minFaceSize = minFaceSize
-        let detector = try TiltTolerantDetector.standard(cascadePath: cascade, options: options)
+        let detector = try FallbackDetector.standard(cascadePath: cascade, options: options)
         let decoder = ImageDecoder()
         var answers: [Answer] = []
         for photo in photos {

@@ -39,7 +39,7 @@ struct Evaluate: ParsableCommand {
             (dataset, trainingCopies) = dataset.removingCopies(of: try LabeledDataset.load(trainingData))
             log("left out \(trainingCopies ?? 0) photos that are byte-identical to training photos")
         }
-        let detector = try TiltTolerantDetector.standard(cascadePath: cascade)
+        let detector = try FallbackDetector.standard(cascadePath: cascade)
         let bar = ProgressBar(total: dataset.samples.count, label: "evaluate")
         let outcome = try Evaluator.run(dataset: dataset, modelPath: modelPath, detector: detector, decoder: ImageDecoder(),
                                         workers: workers, viewScales: viewScales?.values) { bar.update($0) }

@@ -23,7 +23,7 @@ struct Predict: ParsableCommand {
 
     func run() throws {
         let classifier = try GenderClassifier(contentsOf: try ModelLocator.resolve(explicit: model), parallelism: Parallelism(workers: 2))
-        let analyzer = FaceAnalyzer(classifier: classifier, detector: try TiltTolerantDetector.standard(cascadePath: cascade))
+        let analyzer = FaceAnalyzer(classifier: classifier, detector: try FallbackDetector.standard(cascadePath: cascade))
         let decoder = ImageDecoder()
         var answers: [Answer] = []
         for file in PhotoFiles.expand(paths) {

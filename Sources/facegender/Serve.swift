@@ -40,7 +40,7 @@ struct Serve: AsyncParsableCommand {
         config.workers = workers; config.maxQueuedRequests = maxQueued; config.queueTimeoutSeconds = queueTimeout
         config.idleTimeoutSeconds = idleTimeout
         config.modelCardPath = modelCard ?? defaultModelCard(besides: modelPath)
-        let detector = try TiltTolerantDetector.standard(cascadePath: cascade)
+        let detector = try FallbackDetector.standard(cascadePath: cascade)
         let analyzers = try (0..<workers).map { _ in
             FaceAnalyzer(classifier: try GenderClassifier(contentsOf: modelPath, parallelism: Parallelism(workers: 1)), detector: detector)
         }

@@ -129,7 +129,7 @@ struct Train: AsyncParsableCommand {
             splits.train.samples = duplicates.kept.map { splits.train.samples[$0] }
         }
         let preprocessor = FacePreprocessor(inputSide: inputSide, faceMargin: faceMargin)
-        let detector = try TiltTolerantDetector.standard(cascadePath: cascade)
+        let detector = try FallbackDetector.standard(cascadePath: cascade)
         log("data: \(splits.train.samples.count) train, \(splits.validation.samples.count) validation photos; classes \(splits.train.classes)")
 
         let trainCrops = crops(splits.train, "train", preprocessor, detector)

@@ -1,5 +1,5 @@
 // Detection benchmark: share of ../shared's aligned photos where a face is found, and time per 640x480 photo.
-// Usage: swift run -c release bench-detect [--shared PATH] [--limit N] [--lbp]   (see bench/README.md)
+// Usage: swift run -c release bench-detect [--shared PATH] [--limit N] [--lbp | --standard]   (see bench/README.md)
 import Dispatch
 import FaceGenderDetection
 import FaceGenderImaging
@@ -15,10 +15,13 @@ if let m = option("--max-scan-side").flatMap(Int.init) { baseOptions.maxScanSide
 if let m = option("--min-face-size").flatMap(Int.init) { baseOptions.minFaceSize = m }
 // --lbp [PATH]: measure the LBP cascade detector instead (opencv-data's lbpcascade_frontalface_improved.xml).
 let useLBP = arguments.contains("--lbp")
-// The Haar detector is also timed with its scalar reference evaluation, in the same run, for the ratio.
+// --standard: the product's detector (tilt-tolerant alt2, then large faces of the default cascade).
+let useStandard = arguments.contains("--standard")
+// The plain Haar detector is also timed with its scalar reference evaluation, in the same run, for the ratio.
 func makeDetector(_ options: CascadeDetectorOptions, scalar: Bool = false) throws -> FaceDetector {
-    useLBP ? LBPFaceDetector(cascade: try LBPCascade.load(path: nil), options: options)
-        : HaarFaceDetector(cascade: try HaarCascade.load(path: nil), options: options, evaluation: scalar ? .scalar : .eightWindows)
+    if useLBP { return LBPFaceDetector(cascade: try LBPCascade.load(path: nil), options: options) }
+    if useStandard { return try FallbackDetector.standard(cascadePath: nil, options: options) }
+    return HaarFaceDetector(cascade: try HaarCascade.load(path: nil), options: options, evaluation: scalar ? .scalar : .eightWindows)
 }
 let detector = try makeDetector(baseOptions)
 let decoder = ImageDecoder()
@@ -35,12 +38,20 @@ for split in ["Train", "Validation", "Test"] {
 files = Array(files.prefix(limit))
 let lock = NSLock()
 var found = 0, total = 0
+// Per race (UTKFace names: age_gender_race_date): a detector that misses one group's faces more is unfair to it.
+let raceNames = ["White", "Black", "Asian", "Indian", "Others"]
+var foundByRace = [Int](repeating: 0, count: raceNames.count), totalByRace = foundByRace
 DispatchQueue.concurrentPerform(iterations: 2) { w in
     var i = w
     while i < files.count {
         if let image = try? decoder.decodeFile(atPath: files[i]) {
             let hit = !detector.detect(in: image).isEmpty
-            lock.lock(); total += 1; if hit { found += 1 }; lock.unlock()
+            let fields = URL(fileURLWithPath: files[i]).lastPathComponent.split(separator: "_")
+            let race = fields.count > 2 ? Int(fields[2]).flatMap { raceNames.indices.contains($0) ? $0 : nil } : nil
+            lock.lock()
+            total += 1; if hit { found += 1 }
+            if let race { totalByRace[race] += 1; if hit { foundByRace[race] += 1 } }
+            lock.unlock()
         }
         i += 2
     }
@@ -48,7 +59,7 @@ DispatchQueue.concurrentPerform(iterations: 2) { w in
 
 // 2. Time on 640x480 photos: a "group" scene (two faces, 160 and 100 pixels, on a gradient with
 //    camera-like noise) and a "selfie" (one face filling most of the frame).
-func scene(noise: Int) -> RGBImage {
+func scene(noise: Int, faces: Bool = true) -> RGBImage {
     var scene = RGBImage(width: 640, height: 480)
     var rng = SystemRandomNumberGenerator()
     for y in 0..<480 { for x in 0..<640 {
@@ -57,7 +68,7 @@ func scene(noise: Int) -> RGBImage {
         scene.pixels[i + 1] = UInt8(max(0, min(255, (y * 255) / 480 + n)))
         scene.pixels[i + 2] = UInt8(max(0, min(255, ((x / 24 + y / 24) % 2) * 70 + 80 + n)))
     } }
-    for (file, side, x0, y0) in [(files.first, 160, 80, 100), (files.last, 100, 420, 260)] {
+    for (file, side, x0, y0) in faces ? [(files.first, 160, 80, 100), (files.last, 100, 420, 260)] : [] {
         guard let file, let face = try? decoder.decodeFile(atPath: file) else { continue }
         let small = Resampler.resize(face, width: side, height: side)
         for y in 0..<side { for x in 0..<side { for c in 0..<3 {
@@ -86,12 +97,19 @@ let selfie = Resampler.resample(try decoder.decodeFile(atPath: files[files.count
 let rate = Double(found) / Double(max(total, 1))
 print(String(format: "aligned photos with a face found: %d / %d = %.2f%%", found, total, 100 * rate))
 var results: [String: Double] = ["detection_rate": rate, "photos": Double(total)]
-for (name, image, expected) in [("group", scene(noise: 6), 2), ("group-noisy", scene(noise: 20), 2), ("selfie", selfie, 1)] {
+for (r, name) in raceNames.enumerated() where totalByRace[r] > 0 {
+    let share = Double(foundByRace[r]) / Double(totalByRace[r])
+    print(String(format: "  %@: %d / %d = %.2f%%", name, foundByRace[r], totalByRace[r], 100 * share))
+    results["detection_rate_\(name.lowercased())"] = (share * 10000).rounded() / 10000
+}
+// "empty": the scene without faces, where every fallback scan runs and finds nothing (the slowest case).
+let empty = scene(noise: 6, faces: false)
+for (name, image, expected) in [("group", scene(noise: 6), 2), ("group-noisy", scene(noise: 20), 2), ("selfie", selfie, 1), ("empty", empty, 0)] {
     for threads in [1, 2] {
         let (ms, faces) = try time(image, threads: threads)
         print(String(format: "640x480 %@ (%d of %d faces found), %d thread%@: median %.1f ms", name, faces, expected, threads, threads == 1 ? "" : "s", ms), terminator: "")
         results["\(name)_ms_\(threads)t"] = (ms * 100).rounded() / 100
-        if !useLBP {
+        if !useLBP && !useStandard {
             let (scalarMs, _) = try time(image, threads: threads, scalar: true)
             print(String(format: "; scalar cascade %.1f ms (%.2fx)", scalarMs, scalarMs / ms), terminator: "")
             results["\(name)_scalar_ms_\(threads)t"] = (scalarMs * 100).rounded() / 100

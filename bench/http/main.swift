@@ -31,7 +31,7 @@ let photoPath = NSTemporaryDirectory() + "facegender-bench-640x480.jpg"
 try jpeg.write(to: URL(fileURLWithPath: photoPath))
 
 // 1. In-process: the same InferencePool the server uses, 2 workers, 32 concurrent callers.
-let detector = try TiltTolerantDetector.standard(cascadePath: nil)
+let detector = try FallbackDetector.standard(cascadePath: nil)
 let pool = InferencePool(analyzers: try (0..<2).map { _ in
     FaceAnalyzer(classifier: try GenderClassifier(contentsOf: modelPath, parallelism: Parallelism(workers: 1)), detector: detector)
 }, decoder: ImageDecoder(), maxQueued: 64, queueTimeoutSeconds: 60)

@@ -84,10 +84,11 @@ let degradations: [(name: String, apply: (RGBImage) throws -> RGBImage)] = [
 ]
 
 print("\(photos.count) photos of \(root); \(models.count) model(s)")
-// The product's detector (tilt-tolerant Haar); --upright-only: the plain Haar cascade, for comparison.
+// The product's detector (tilt-tolerant alt2, then large faces of the default cascade); --upright-only: the plain
+// alt2 cascade, for comparison.
 let uprightOnly = arguments.contains("--upright-only")
-let haar = HaarFaceDetector(cascade: try HaarCascade.load(path: nil))
-let detector: FaceDetector = uprightOnly ? haar : TiltTolerantDetector(base: haar)
+let detector: FaceDetector = uprightOnly ? HaarFaceDetector(cascade: try HaarCascade.load(path: nil))
+    : try FallbackDetector.standard(cascadePath: nil)
 var results: [[String: Double]] = []
 for model in models {
     var correct = [Int](repeating: 0, count: degradations.count), detected = correct, uncertain = correct
