@@ -59,6 +59,18 @@ func photos(_ split: String, _ label: String, _ count: Int) throws -> [String] {
         #expect(ok.status == 0 && ok.stdout.hasPrefix("file,face,x,y,width,height,label,probability,uncertain"))
     }
 
+    @Test func predictFindsAFrameFillingFaceThroughTheFallbackCascade() throws {
+        // alt2 misses this face (it fills the frame, chin cut off); every command's detector asks the default
+        // cascade next (FallbackDetector.standard), so predict answers it instead of "no face".
+        let model = try tinyModelFile()
+        defer { try? FileManager.default.removeItem(atPath: model) }
+        let photo = utkface.appendingPathComponent("Validation/Female/22_1_3_20170104222151616.jpg").path
+        let (status, out) = try facegender(["predict", photo, "--format", "json", "--model", model])
+        let answers = try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [[String: Any]] ?? []
+        #expect(status == 0)
+        #expect((answers.first?["faces"] as? [[String: Any]])?.count == 1, "\(out)")
+    }
+
     @Test func detectJSON() throws {
         let good = try photos("Test", "Female", 1)[0]
         let (status, out) = try facegender(["detect", good, "/nonexistent.jpg", "--format", "json"])
