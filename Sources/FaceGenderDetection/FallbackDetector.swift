@@ -9,7 +9,7 @@ import FaceGenderImaging
 /// image (83% right, against 97% for adults' crops). The looser frontal "default" cascade finds 28 of those 39,
 /// with boxes of alt2's geometry (on 289 Train photos both found: side 1.02x, centre within 1% of the side), so
 /// the crops are those the network was trained on; but it also fires on 10 of 58 photos without a face (diagrams,
-/// logos, icons) where alt2 finds nothing, always with a box under a quarter of the shorter side. Faces that alt2
+/// logos, icons) where alt2 finds nothing, always with a box of at most a quarter of the shorter side. Faces that alt2
 /// misses for filling the frame are large, so fallback faces under 0.3 of the shorter side are dropped: 26 of
 /// the 28 stay, none of the 10.
 public struct FallbackDetector: FaceDetector {
