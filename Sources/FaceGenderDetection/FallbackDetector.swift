@@ -8,10 +8,10 @@ import FaceGenderImaging
 /// unevenly: 5.1% of the Black faces against 0.3–1.2% of the others. Those photos were classified on the whole
 /// image (83% right, against 97% for adults' crops). The looser frontal "default" cascade finds 28 of those 39,
 /// with boxes of alt2's geometry (on 289 Train photos both found: side 1.02x, centre within 1% of the side), so
-/// the crops are those the network was trained on; but it also fires on 10 of 58 photos without a face (diagrams,
-/// logos, icons) where alt2 finds nothing, always with a box of at most a quarter of the shorter side. Faces that alt2
-/// misses for filling the frame are large, so fallback faces under 0.3 of the shorter side are dropped: 26 of
-/// the 28 stay, none of the 10.
+/// the crops are those the network was trained on; but it also fires on 10 of 58 photos without a face
+/// (diagrams, logos, icons) where alt2 finds nothing, always with a box of at most a quarter of the shorter side.
+/// Faces that alt2 misses for filling the frame are large, so fallback faces under 0.3 of the shorter side are
+/// dropped: 26 of the 28 stay, none of the 10.
 public struct FallbackDetector: FaceDetector {
     public let primary: FaceDetector
     public let fallback: FaceDetector
@@ -27,10 +27,12 @@ public struct FallbackDetector: FaceDetector {
     /// The product's detector: the tilt-tolerant alt2 cascade (or the one at `cascadePath`), then the
     /// tilt-tolerant default cascade for large faces. Training, evaluation and serving all use it, so they crop
     /// faces the same way.
-    public static func standard(cascadePath: String?, options: CascadeDetectorOptions = CascadeDetectorOptions()) throws -> FallbackDetector {
-        let primary = HaarFaceDetector(cascade: try HaarCascade.load(path: cascadePath), options: options)
-        let fallback = HaarFaceDetector(cascade: try HaarCascade.load(path: nil, defaults: HaarCascade.debianFallbackPaths), options: options)
-        return FallbackDetector(primary: TiltTolerantDetector(base: primary), fallback: TiltTolerantDetector(base: fallback))
+    public static func standard(cascadePath: String?,
+                                options: CascadeDetectorOptions = CascadeDetectorOptions()) throws -> FallbackDetector {
+        let alt2 = try HaarCascade.load(path: cascadePath)
+        let loose = try HaarCascade.load(path: nil, defaults: HaarCascade.debianFallbackPaths)
+        return FallbackDetector(primary: TiltTolerantDetector(base: HaarFaceDetector(cascade: alt2, options: options)),
+                                fallback: TiltTolerantDetector(base: HaarFaceDetector(cascade: loose, options: options)))
     }
 
     /// The fallback scans the photo shrunk until its smallest kept face would be this many pixels: windows for
@@ -47,7 +49,8 @@ public struct FallbackDetector: FaceDetector {
                                                   height: max(1, Int((Double(image.height) / shrink).rounded()))) : image
         let sx = Double(image.width) / Double(small.width), sy = Double(image.height) / Double(small.height)
         return fallback.detect(in: small)
-            .map { FaceBox(x: $0.x * sx, y: $0.y * sy, width: $0.width * sx, height: $0.height * sy, score: $0.score, angle: $0.angle) }
+            .map { FaceBox(x: $0.x * sx, y: $0.y * sy, width: $0.width * sx, height: $0.height * sy,
+                           score: $0.score, angle: $0.angle) }
             .filter { min($0.width, $0.height) >= minimumSide }
     }
 }
