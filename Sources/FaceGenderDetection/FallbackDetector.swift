@@ -45,8 +45,7 @@ public struct FallbackDetector: FaceDetector {
         guard found.isEmpty else { return found }
         let minimumSide = minimumSideShare * Double(min(image.width, image.height))
         let shrink = max(1, minimumSide / Self.fallbackScanSide)
-        let small = shrink > 1 ? Resampler.resize(image, width: max(1, Int((Double(image.width) / shrink).rounded())),
-                                                  height: max(1, Int((Double(image.height) / shrink).rounded()))) : image
+        let small = Resampler.shrunk(image, by: shrink)
         let sx = Double(image.width) / Double(small.width), sy = Double(image.height) / Double(small.height)
         return fallback.detect(in: small)
             .map { FaceBox(x: $0.x * sx, y: $0.y * sy, width: $0.width * sx, height: $0.height * sy,

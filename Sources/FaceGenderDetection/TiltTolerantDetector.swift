@@ -23,8 +23,7 @@ public struct TiltTolerantDetector: FaceDetector {
         let upright = base.detect(in: image)
         guard upright.isEmpty, image.width > 1, image.height > 1 else { return upright }
         let shrink = max(1, Double(max(image.width, image.height)) / Double(maxSide))
-        let small = shrink > 1 ? Resampler.resize(image, width: max(1, Int(Double(image.width) / shrink)),
-                                                  height: max(1, Int(Double(image.height) / shrink))) : image
+        let small = Resampler.shrunk(image, by: shrink)
         let centre = (x: Double(small.width) / 2, y: Double(small.height) / 2)
         for angle in angles {
             let found = base.detect(in: Rotation.rotated(small, degrees: angle))

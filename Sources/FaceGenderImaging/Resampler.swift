@@ -15,6 +15,13 @@ public enum Resampler {
                  width: width, height: height)
     }
 
+    /// The image with each side divided by `factor` (truncated, at least 1 pixel); the image itself when
+    /// `factor` <= 1.
+    public static func shrunk(_ image: RGBImage, by factor: Double) -> RGBImage {
+        guard factor > 1 else { return image }
+        return resize(image, width: max(1, Int(Double(image.width) / factor)), height: max(1, Int(Double(image.height) / factor)))
+    }
+
     /// Samples `region` of `image` into a width x height image.
     public static func resample(_ image: RGBImage, region: Region, width: Int, height: Int) -> RGBImage {
         let horizontal = taps(start: region.x, length: region.width, outCount: width, limit: image.width)

@@ -12,6 +12,14 @@ import Testing
         }
     }
 
+    @Test func shrunkDividesEachSideAndLeavesSmallFactorsAlone() {
+        let img = RGBImage(width: 800, height: 601, fill: (10, 20, 30))
+        let small = Resampler.shrunk(img, by: 3.75)
+        #expect(small.width == 213 && small.height == 160)
+        #expect(Resampler.shrunk(img, by: 1) == img && Resampler.shrunk(img, by: 0.5) == img)
+        #expect(Resampler.shrunk(RGBImage(width: 3, height: 2), by: 10).width == 1)
+    }
+
     @Test func downscaleAveragesAreas() {
         // A 1-pixel checkerboard shrunk 4x must come out near-uniform grey; point sampling would give 0 or 255.
         var img = RGBImage(width: 64, height: 64)

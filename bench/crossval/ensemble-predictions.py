@@ -11,7 +11,7 @@ errors are shared, the errors are in the photos (ambiguous faces, wrong labels),
 """
 import sys
 
-from predictions import correct, group_line, load
+from predictions import accuracy_line, correct, group_line, load
 
 USAGE = "usage: bench/crossval/ensemble-predictions.py A.csv B.csv [C.csv ...]"
 
@@ -36,7 +36,7 @@ def main(argv):
     if any(rows.keys() != photos.keys() for rows in models):
         sys.exit("the files are not on the same photos")
     for path, rows in zip(argv[1:], models):
-        print(f"{path}: {group_line(rows, lambda key: correct(rows[key]))}")
+        print(f"{path}: {accuracy_line(rows)}")
     print(f"average of the {len(models)}: {group_line(photos, lambda key: ensemble_right(models, key))}")
     print(f"right with none: {group_line(photos, lambda key: not any(correct(rows[key]) for rows in models))}")
     print(f"right with any:  {group_line(photos, lambda key: any(correct(rows[key]) for rows in models))}")
