@@ -15,7 +15,7 @@ struct Detect: ParsableCommand {
     @Option(help: "Output format: text or json.")
     var format: ReportFormat = .text
 
-    @Option(help: "Haar cascade XML (default: Debian's opencv-data haarcascade_frontalface_alt2.xml).")
+    @Option(help: "Haar cascade XML (default: Debian's opencv-data haarcascade_frontalface_alt2.xml); when it finds no face, opencv-data's frontalface_default looks for a large one.")
     var cascade: String?
 
     @Option(help: "Smallest face side in pixels.")
