@@ -11,6 +11,8 @@ Validation photo. Test is not linked. Symbolic links only: nothing is copied.
 import os
 import sys
 
+from links import link
+
 BANDS = [(0, 9), (10, 19), (20, 39), (40, 59), (60, 999)]
 
 
@@ -39,12 +41,6 @@ def main(source, out):
         for f in os.listdir(f"{source}/Validation/{c}"):
             link(f"{source}/Validation/{c}/{f}", f"{out}/Train/{c}/{f}")
     print(f"{out}: {len(train) - len(fold) + fold_size} training photos, {len(fold)} in the new validation fold")
-
-
-def link(target, path):
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    if not os.path.lexists(path):
-        os.symlink(target, path)
 
 
 if __name__ == "__main__":
