@@ -25,14 +25,19 @@ def correct(row):
     return row["correct"] == "true"
 
 
-def group_line(rows, is_right):
-    """Accuracy per group of the photos in rows (key -> row), counting a photo as right where is_right(key)."""
-    parts = []
+def group_accuracies(rows, is_right):
+    """(group, accuracy in %, photos) for each group with photos in rows (key -> row), a photo counting as right
+    where is_right(key)."""
+    result = []
     for name, chosen in GROUPS:
         group = [is_right(key) for key, row in rows.items() if chosen(row)]
         if group:
-            parts.append(f"{name} {100 * sum(group) / len(group):.2f}% ({len(group)})")
-    return ", ".join(parts)
+            result.append((name, 100 * sum(group) / len(group), len(group)))
+    return result
+
+
+def group_line(rows, is_right):
+    return ", ".join(f"{name} {accuracy:.2f}% ({n})" for name, accuracy, n in group_accuracies(rows, is_right))
 
 
 def accuracy_line(rows):
