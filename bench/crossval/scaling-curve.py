@@ -12,7 +12,7 @@ points then needs about 2^(d / gain) times the data: an extrapolation, which fla
 import math
 import sys
 
-from predictions import correct, group_accuracies, group_line, load
+from predictions import accuracy_line, correct, group_accuracies, load
 
 
 def slope_of(points):
@@ -29,7 +29,7 @@ def main(args):
     runs.sort(key=lambda run: run[0])
     curves = {}
     for photos, rows in runs:
-        print(f"{photos:6d} photos: {group_line(rows, lambda key: correct(rows[key]))}")
+        print(f"{photos:6d} photos: {accuracy_line(rows)}")
         for name, accuracy, _ in group_accuracies(rows, lambda key: correct(rows[key])):
             curves.setdefault(name, []).append((math.log2(photos), accuracy))
     for name, points in curves.items():
