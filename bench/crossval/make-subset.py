@@ -2,11 +2,12 @@
 """Builds a dataset root whose Train split is a random share of the source's, to measure how accuracy grows with
 the amount of training data (a data-scaling curve).
 
-    bench/crossval/make-subset.py ../shared/datasets/utkface runs/scale/data50 0.5
+    bench/crossval/make-subset.py ../shared/datasets/utkface runs/scale/data50 0.5 [AGES]
 
 OUT/Train/<class>/ links the first SHARE of each class's Train photos in one fixed shuffle (seed 7), so a smaller
-share is a subset of a larger one; OUT/Validation and OUT/Test link the source's splits whole. Symbolic links
-only: nothing is copied.
+share is a subset of a larger one; OUT/Validation and OUT/Test link the source's splits whole. With AGES (e.g.
+0-9), only photos of those ages (UTKFace file names) are cut to the share and all others are kept: how much a
+group's own photos matter. Symbolic links only: nothing is copied.
 """
 import os
 import random
@@ -15,22 +16,33 @@ import sys
 from links import link
 
 
-def main(source, out, share):
+def in_ages(name, ages):
+    low, high = (int(part) for part in ages.split("-"))
+    try:
+        return low <= int(name.split("_")[0]) <= high
+    except ValueError:
+        return False
+
+
+def main(source, out, share, ages=None):
     source = os.path.abspath(source)
     rng = random.Random(7)
     kept = 0
     for c in sorted(os.listdir(f"{source}/Train")):
         names = sorted(os.listdir(f"{source}/Train/{c}"))
         rng.shuffle(names)
-        for name in names[:round(len(names) * share)]:
+        cut = [name for name in names if ages is None or in_ages(name, ages)]
+        whole = [name for name in names if ages is not None and not in_ages(name, ages)]
+        for name in cut[:round(len(cut) * share)] + whole:
             link(f"{source}/Train/{c}/{name}", f"{out}/Train/{c}/{name}")
             kept += 1
     for split in ("Validation", "Test"):
         link(f"{source}/{split}", f"{out}/{split}")
-    print(f"{out}: {kept} training photos ({share:.0%} of each class)")
+    of_what = f"of each class's photos aged {ages}, all others" if ages else "of each class"
+    print(f"{out}: {kept} training photos ({share:.0%} {of_what})")
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 4:
+    if len(sys.argv) not in (4, 5):
         sys.exit(__doc__)
-    main(sys.argv[1], sys.argv[2], float(sys.argv[3]))
+    main(sys.argv[1], sys.argv[2], float(sys.argv[3]), *sys.argv[4:])
