@@ -78,7 +78,7 @@ let package = Package(
         .executableTarget(name: "bench-http", dependencies: ["FaceGenderServer", "FaceGenderModel", "FaceGenderDetection",
                                                             "FaceGenderImaging", "FaceGenderEngine"],
                           path: "bench/http", exclude: ["run"]),
-        .executableTarget(name: "bench-detect", dependencies: ["FaceGenderDetection", "FaceGenderImaging"], path: "bench/detect",
+        .executableTarget(name: "bench-detect", dependencies: ["FaceGenderDetection", "FaceGenderImaging", "FaceGenderTraining"], path: "bench/detect",
                           swiftSettings: hotFlags),
         .executableTarget(name: "bench-robustness", dependencies: ["FaceGenderModel", "FaceGenderDetection", "FaceGenderImaging", "FaceGenderEngine"],
                           path: "bench/robustness"),

@@ -16,8 +16,7 @@ import sys
 from links import link
 
 
-def in_ages(name, ages):
-    low, high = (int(part) for part in ages.split("-"))
+def in_ages(name, low, high):
     try:
         return low <= int(name.split("_")[0]) <= high
     except ValueError:
@@ -26,13 +25,15 @@ def in_ages(name, ages):
 
 def main(source, out, share, ages=None):
     source = os.path.abspath(source)
+    low, high = (int(part) for part in ages.split("-")) if ages else (None, None)
     rng = random.Random(7)
     kept = 0
     for c in sorted(os.listdir(f"{source}/Train")):
         names = sorted(os.listdir(f"{source}/Train/{c}"))
         rng.shuffle(names)
-        cut = [name for name in names if ages is None or in_ages(name, ages)]
-        whole = [name for name in names if ages is not None and not in_ages(name, ages)]
+        cut, whole = [], []
+        for name in names:
+            (cut if ages is None or in_ages(name, low, high) else whole).append(name)
         for name in cut[:round(len(cut) * share)] + whole:
             link(f"{source}/Train/{c}/{name}", f"{out}/Train/{c}/{name}")
             kept += 1

@@ -3,6 +3,7 @@
 import Dispatch
 import FaceGenderDetection
 import FaceGenderImaging
+import FaceGenderTraining
 import Foundation
 
 let arguments = CommandLine.arguments
@@ -38,16 +39,16 @@ for split in ["Train", "Validation", "Test"] {
 files = Array(files.prefix(limit))
 let lock = NSLock()
 var found = 0, total = 0
-// Per race (UTKFace names: age_gender_race_date): a detector that misses one group's faces more is unfair to it.
-let raceNames = ["White", "Black", "Asian", "Indian", "Others"]
+// Per race (UTKFace names): a detector that misses one group's faces more is unfair to it.
+let raceNames = UTKFaceName.races
 var foundByRace = [Int](repeating: 0, count: raceNames.count), totalByRace = foundByRace
 DispatchQueue.concurrentPerform(iterations: 2) { w in
     var i = w
     while i < files.count {
         if let image = try? decoder.decodeFile(atPath: files[i]) {
             let hit = !detector.detect(in: image).isEmpty
-            let fields = URL(fileURLWithPath: files[i]).lastPathComponent.split(separator: "_")
-            let race = fields.count > 2 ? Int(fields[2]).flatMap { raceNames.indices.contains($0) ? $0 : nil } : nil
+            let raceName = UTKFaceName.groups(fileName: URL(fileURLWithPath: files[i]).lastPathComponent)["race"]
+            let race = raceName.flatMap { raceNames.firstIndex(of: $0) }
             lock.lock()
             total += 1; if hit { found += 1 }
             if let race { totalByRace[race] += 1; if hit { foundByRace[race] += 1 } }
