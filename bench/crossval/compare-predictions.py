@@ -5,7 +5,7 @@ Usage: bench/crossval/compare-predictions.py A.csv B.csv
 
 A.csv and B.csv are written by `facegender evaluate --predictions FILE` on the same folder. Prints each
 model's accuracy overall and per age group (UTKFace names), then the photos only one of the two got right
-and the exact two-sided McNemar p-value of that split: the test the MODEL_CARD's "p = ..." figures come from.
+and the exact two-sided McNemar p-value of that split: the test the "p = ..." figures of MODEL_CARD.md and docs/model-history.md come from.
 Two models that agree on most photos can differ by a point of accuracy by chance; this says how likely.
 """
 import math
