@@ -18,6 +18,7 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable {
     case emptyClass(path: String)
     case missingSplit(root: String, split: String)
     case badCSV(path: String, line: Int, reason: String)
+    case unreadableFile(String)
     case classMismatch(split: String, expected: [String], found: [String])
 
     public var description: String {
@@ -25,7 +26,9 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable {
         case let .notADirectory(p): return "\(p) is not a folder"
         case let .noClasses(p): return "\(p) has no class folders; expected one folder per class (e.g. Male/, Female/) holding photos"
         case let .emptyClass(p): return "class folder \(p) holds no .jpg/.jpeg/.png/.webp photos"
-        case let .missingSplit(root, split): return "\(root) has no \(split)/ folder; expected \(root)/{Train,Validation,Test}/<class>/*.jpg"
+        case let .missingSplit(root, split):
+            return "\(root) has no \(split)/ folder or \(split).csv; expected \(root)/{Train,Validation,Test}/<class>/*.jpg, or \(root)/{Train,Validation,Test}.csv of file,label[,group...]"
+        case let .unreadableFile(p): return "cannot read \(p) as UTF-8 text"
         case let .badCSV(p, line, reason): return "\(p):\(line): \(reason)"
         case let .classMismatch(split, expected, found):
             return "the \(split) split has classes \(found) but Train has \(expected); every split needs the same class folders"
@@ -65,7 +68,7 @@ public struct LabeledDataset: Sendable {
 
     /// A CSV of `file,label[,group columns...]` with a header row; files are relative to the CSV's folder.
     public static func csv(_ path: String) throws -> LabeledDataset {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw DatasetError.notADirectory(path) }
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw DatasetError.unreadableFile(path) }
         let base = (path as NSString).deletingLastPathComponent
         var lines = text.split(whereSeparator: \.isNewline).map(String.init)
         guard !lines.isEmpty else { throw DatasetError.badCSV(path: path, line: 1, reason: "empty file") }
@@ -80,6 +83,7 @@ public struct LabeledDataset: Sendable {
             let file = cols[0].hasPrefix("/") ? cols[0] : base + "/" + cols[0]
             rows.append((file, cols[1], Dictionary(uniqueKeysWithValues: zip(header.dropFirst(2), cols.dropFirst(2)))))
         }
+        guard !rows.isEmpty else { throw DatasetError.badCSV(path: path, line: 2, reason: "no photos listed after the header") }
         let classes = Set(rows.map(\.1)).sorted()
         let index = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, $0) })
         return LabeledDataset(classes: classes, samples: rows.map { LabeledSample(path: $0.0, label: index[$0.1]!, groups: $0.2) })
@@ -100,23 +104,29 @@ public struct LabeledDataset: Sendable {
     }
 }
 
-/// The three splits of `root/{Train,Validation,Test}/<class>/`.
+/// The three splits of `root`: each the folder `root/<Split>/<class>/` or the CSV `root/<Split>.csv`.
 public struct DatasetSplits: Sendable {
     public var train: LabeledDataset, validation: LabeledDataset, test: LabeledDataset?
 
     public static func load(root: String) throws -> DatasetSplits {
-        func split(_ name: String) throws -> LabeledDataset {
-            var isDir: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: root + "/" + name, isDirectory: &isDir), isDir.boolValue else {
-                throw DatasetError.missingSplit(root: root, split: name)
-            }
-            return try LabeledDataset.folder(root + "/" + name)
-        }
-        let train = try split("Train"), validation = try split("Validation")
+        let train = try split("Train", of: root), validation = try split("Validation", of: root)
         guard validation.classes == train.classes else {
             throw DatasetError.classMismatch(split: "Validation", expected: train.classes, found: validation.classes)
         }
-        let test = FileManager.default.fileExists(atPath: root + "/Test") ? try split("Test") : nil
+        let test: LabeledDataset?
+        do { test = try split("Test", of: root) } catch DatasetError.missingSplit(_, _) { test = nil }
         return DatasetSplits(train: train, validation: validation, test: test)
+    }
+
+    /// The folder wins when both a folder and a CSV of the split exist.
+    static func split(_ name: String, of root: String) throws -> LabeledDataset {
+        var isDir: ObjCBool = false
+        if FileManager.default.fileExists(atPath: root + "/" + name, isDirectory: &isDir), isDir.boolValue {
+            return try LabeledDataset.folder(root + "/" + name)
+        }
+        if FileManager.default.fileExists(atPath: root + "/" + name + ".csv") {
+            return try LabeledDataset.csv(root + "/" + name + ".csv")
+        }
+        throw DatasetError.missingSplit(root: root, split: name)
     }
 }

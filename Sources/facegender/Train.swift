@@ -9,15 +9,17 @@ import Foundation
 
 struct Train: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Train a classifier from DIR/{Train,Validation[,Test]}/<class>/*.jpg.",
+        abstract: "Train a classifier from DIR/{Train,Validation[,Test]}/<class>/*.jpg (or DIR/<Split>.csv).",
         discussion: """
             Validation is measured every epoch; the weights with the lowest validation loss are kept, and training \
             stops early when it stops improving. A checkpoint is written every epoch and on Ctrl-C; --resume continues \
             exactly. The Test split is never measured here (its photos are read only so that copies of them stay out of \
-            training): run `facegender evaluate` on it once, at the end.
+            training): run `facegender evaluate` on it once, at the end. A split may be a CSV instead of a folder, \
+            DIR/Train.csv with the header file,label[,group...] (files relative to the CSV); group columns serve \
+            --oversample and --subclasses-by as UTKFace file names do.
             """)
 
-    @Option(help: "Dataset root holding Train/ and Validation/ (e.g. ../shared/datasets/utkface).")
+    @Option(help: "Dataset root holding Train/ and Validation/ class folders (e.g. ../shared/datasets/utkface), or Train.csv and Validation.csv of file,label[,group...].")
     var data: String
 
     @Option(help: "Where to write the trained model (.safetensors).")

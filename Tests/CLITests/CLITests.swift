@@ -127,6 +127,29 @@ func photos(_ split: String, _ label: String, _ count: Int) throws -> [String] {
         #expect(metrics["training_copies_left_out"] as? Int == 2)
     }
 
+    /// `train --data DIR` reads DIR/Train.csv and DIR/Validation.csv when there are no split folders, and the CSVs'
+    /// group columns serve --subclasses-by as UTKFace file names do.
+    @Test func trainReadsSplitsFromCSVFiles() throws {
+        let root = NSTemporaryDirectory() + "fg-cli-csv-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        for (split, count) in [("Train", 6), ("Validation", 3)] {
+            var rows = ["file,label,band"]
+            for label in ["Female", "Male"] {
+                rows += try photos(split, label, count).enumerated().map { i, p in "\(p),\(label),\(i % 2 == 0 ? "even" : "odd")" }
+            }
+            try Data((rows.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: "\(root)/\(split).csv"))
+        }
+        let model = root + "/model.safetensors"
+        let status = try facegender(["train", "--data", root, "--architecture", "tiny", "--input-side", "32", "--epochs", "1",
+                                     "--batch-size", "4", "--subclasses-by", "band", "--cache-dir", "", "--run-dir", root + "/run",
+                                     "--output", model]).status
+        #expect(status == 0)
+        let trained = try GenderClassifier(contentsOf: model, parallelism: Parallelism(workers: 1))
+        #expect(trained.info.classes == ["Female", "Male"])
+        #expect(trained.info.subclasses == ["even", "odd"])
+    }
+
     /// `calibrate --model` finishes a model file again: same weights, the chosen views stored, temperature refitted.
     @Test func calibrateStoresViewsInAFinishedModel() throws {
         let model = try tinyModelFile()

@@ -50,4 +50,32 @@ import Testing
         try Data("file,label\nonly-one-column\n".utf8).write(to: URL(fileURLWithPath: csv))
         #expect(throws: DatasetError.self) { try LabeledDataset.csv(csv) }
     }
+
+    func write(_ text: String, to path: String) throws { try Data(text.utf8).write(to: URL(fileURLWithPath: path)) }
+
+    @Test func splitsMayBeCSVFilesBesideFolders() throws {
+        let root = try makeDir(["photos/a.jpg", "photos/b.jpg", "photos/c.jpg", "photos/d.jpg", "Test/Male/e.jpg", "Test/Female/f.jpg"])
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try write("file,label,age\nphotos/a.jpg,Male,0-9\nphotos/b.jpg,Female,20-39\n", to: root + "/Train.csv")
+        try write("file,label,age\nphotos/c.jpg,Female,0-9\nphotos/d.jpg,Male,60+\n", to: root + "/Validation.csv")
+        let splits = try DatasetSplits.load(root: root)
+        #expect(splits.train.classes == ["Female", "Male"] && splits.validation.classes == ["Female", "Male"])
+        #expect(splits.train.samples.map(\.path) == [root + "/photos/a.jpg", root + "/photos/b.jpg"])
+        #expect(splits.train.samples.map(\.label) == [1, 0])
+        #expect(splits.train.samples[0].groups == ["age": "0-9"])
+        #expect(splits.test?.samples.count == 2)
+    }
+
+    @Test func malformedCSVSplitsAreClearErrors() throws {
+        let root = try makeDir(["photos/a.jpg", "Test/Male/", "Train/Male/b.jpg", "Train/Female/c.jpg"])
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try write("file,label\n", to: root + "/Validation.csv")
+        #expect(throws: DatasetError.badCSV(path: root + "/Validation.csv", line: 2, reason: "no photos listed after the header")) {
+            try DatasetSplits.load(root: root)
+        }
+        try write("file,label\nphotos/a.jpg,Male\nphotos/a.jpg,Female\n", to: root + "/Validation.csv")
+        // A Test split that exists but is malformed is an error, not a missing split.
+        #expect(throws: DatasetError.emptyClass(path: root + "/Test/Male")) { try DatasetSplits.load(root: root) }
+        #expect(throws: DatasetError.unreadableFile(root + "/none.csv")) { try LabeledDataset.csv(root + "/none.csv") }
+    }
 }
