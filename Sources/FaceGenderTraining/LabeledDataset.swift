@@ -120,12 +120,8 @@ public struct DatasetSplits: Sendable {
 
     /// The folder wins when both a folder and a CSV of the split exist.
     static func split(_ name: String, of root: String) throws -> LabeledDataset {
-        var isDir: ObjCBool = false
-        if FileManager.default.fileExists(atPath: root + "/" + name, isDirectory: &isDir), isDir.boolValue {
-            return try LabeledDataset.folder(root + "/" + name)
-        }
-        if FileManager.default.fileExists(atPath: root + "/" + name + ".csv") {
-            return try LabeledDataset.csv(root + "/" + name + ".csv")
+        for path in [root + "/" + name, root + "/" + name + ".csv"] where FileManager.default.fileExists(atPath: path) {
+            return try LabeledDataset.load(path)
         }
         throw DatasetError.missingSplit(root: root, split: name)
     }

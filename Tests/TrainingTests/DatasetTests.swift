@@ -42,12 +42,12 @@ import Testing
         let root = try makeDir(["x/a.jpg"])
         defer { try? FileManager.default.removeItem(atPath: root) }
         let csv = root + "/labels.csv"
-        try Data("file,label,skin\nx/a.jpg,Male,dark\n/abs/b.jpg,Female,light\n".utf8).write(to: URL(fileURLWithPath: csv))
+        try write("file,label,skin\nx/a.jpg,Male,dark\n/abs/b.jpg,Female,light\n", to: csv)
         let d = try LabeledDataset.csv(csv)
         #expect(d.classes == ["Female", "Male"])
         #expect(d.samples[0].path == root + "/x/a.jpg" && d.samples[0].label == 1 && d.samples[0].groups == ["skin": "dark"])
         #expect(d.samples[1].path == "/abs/b.jpg")
-        try Data("file,label\nonly-one-column\n".utf8).write(to: URL(fileURLWithPath: csv))
+        try write("file,label\nonly-one-column\n", to: csv)
         #expect(throws: DatasetError.self) { try LabeledDataset.csv(csv) }
     }
 
