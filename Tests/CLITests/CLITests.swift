@@ -34,7 +34,7 @@ func tinyModelFile() throws -> String {
     return path
 }
 
-func photos(_ split: String, _ label: String, _ count: Int) throws -> [String] { utkfacePhotos(split, label, count: count).map(\.path) }
+func photos(_ split: String, _ label: String, _ count: Int) throws -> [String] { try utkfacePhotos(split, label, count: count).map(\.path) }
 
 @Suite struct CLITests {
     @Test func predictJSONReportsEachPhotoAndFailsWhenOneFails() throws {

@@ -2,7 +2,7 @@ import TestSupport
 import FaceGenderImaging
 import Foundation
 
-func photos(_ split: String, _ label: String, count: Int) -> [URL] { utkfacePhotos(split, label, count: count) }
+func photos(_ split: String, _ label: String, count: Int) throws -> [URL] { try utkfacePhotos(split, label, count: count) }
 
 /// Pastes `face` scaled to `side` at (x, y) into `scene`.
 func paste(_ face: RGBImage, side: Int, at x: Int, _ y: Int, into scene: inout RGBImage) {

@@ -8,9 +8,7 @@ import Foundation
 
 /// A real face photo from ../shared.
 func facePhoto() throws -> Data {
-    let dir = sharedRoot.appendingPathComponent("datasets/utkface/Test/Female")
-    let name = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()[0]
-    return try Data(contentsOf: dir.appendingPathComponent(name))
+    try Data(contentsOf: utkfacePhotos("Test", "Female", count: 1)[0])
 }
 
 /// An untrained tiny model: the server's behaviour, not the model's accuracy, is under test.

@@ -11,9 +11,30 @@ public let sharedRoot: URL = {
 /// The aligned UTKFace photos: utkface/{Train,Validation,Test}/{Male,Female}.
 public let utkface = sharedRoot.appendingPathComponent("datasets/utkface")
 
-/// The first `count` photos (by name) of one split and class.
-public func utkfacePhotos(_ split: String, _ label: String, count: Int) -> [URL] {
+/// Why a test that needs the shared photos cannot run: a failure that says where to put them, not a crash on an empty list.
+public struct SharedDataMissing: Error, CustomStringConvertible {
+    public let folder: String
+    public let wanted: Int
+    public let found: Int
+    public var description: String {
+        "needs \(wanted) photo\(wanted == 1 ? "" : "s") in \(folder), found \(found): put the project's shared data at ../shared beside the project or set FACEGENDER_SHARED"
+    }
+}
+
+/// Every photo (by name) of one split and class.
+public func utkfacePhotos(_ split: String, _ label: String) throws -> [URL] {
     let dir = utkface.appendingPathComponent("\(split)/\(label)")
-    let names = ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []).sorted()
-    return names.prefix(count).map { dir.appendingPathComponent($0) }
+    guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir.path), !names.isEmpty else {
+        throw SharedDataMissing(folder: dir.path, wanted: 1, found: 0)
+    }
+    return names.sorted().map { dir.appendingPathComponent($0) }
+}
+
+/// The first `count` photos (by name) of one split and class.
+public func utkfacePhotos(_ split: String, _ label: String, count: Int) throws -> [URL] {
+    let all = try utkfacePhotos(split, label)
+    guard all.count >= count else {
+        throw SharedDataMissing(folder: utkface.appendingPathComponent("\(split)/\(label)").path, wanted: count, found: all.count)
+    }
+    return Array(all.prefix(count))
 }
