@@ -32,8 +32,8 @@ import Testing
     }
 
     @Test func findsEachFaceInAScene() throws {
-        let a = try decoder.decodeFile(atPath: try photos("Test", "Female", count: 1)[0].path)
-        let b = try decoder.decodeFile(atPath: try photos("Test", "Male", count: 1)[0].path)
+        let a = try decoder.decodeFile(atPath: photos("Test", "Female", count: 1)[0].path)
+        let b = try decoder.decodeFile(atPath: photos("Test", "Male", count: 1)[0].path)
         let img = scene(faces: [(a, 160, 60, 80), (b, 110, 420, 250)])
         let faces = detector.detect(in: img)
         #expect(faces.count == 2, "\(faces)")
@@ -53,7 +53,7 @@ import Testing
     }
 
     @Test func minimumFaceSizeIsHonoured() throws {
-        let a = try decoder.decodeFile(atPath: try photos("Test", "Female", count: 1)[0].path)
+        let a = try decoder.decodeFile(atPath: photos("Test", "Female", count: 1)[0].path)
         let img = scene(faces: [(a, 60, 100, 100)])
         var options = CascadeDetectorOptions()
         options.minFaceSize = 100
@@ -76,8 +76,8 @@ import Testing
     let decoder = ImageDecoder()
 
     func images() throws -> [RGBImage] {
-        let a = try decoder.decodeFile(atPath: try photos("Test", "Female", count: 1)[0].path)
-        let b = try decoder.decodeFile(atPath: try photos("Test", "Male", count: 1)[0].path)
+        let a = try decoder.decodeFile(atPath: photos("Test", "Female", count: 1)[0].path)
+        let b = try decoder.decodeFile(atPath: photos("Test", "Male", count: 1)[0].path)
         var noisy = scene(faces: [(a, 160, 60, 80), (b, 110, 420, 250), (a, 48, 300, 40)])
         for i in noisy.pixels.indices { noisy.pixels[i] = UInt8(clamping: Int(noisy.pixels[i]) + (i &* 2_654_435_761 >> 7) % 51 - 25) }
         // Odd sizes make the last block of each row partly empty.

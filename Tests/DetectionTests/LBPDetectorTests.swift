@@ -30,8 +30,8 @@ import Testing
     /// The Haar detector's scene test: the LBP cascade finds the 160-px face at its place (it misses the 110-px
     /// one here, which the Haar cascade finds: one reason it is not the default).
     @Test func findsTheLargeFaceInASceneAndNoneInPlainImages() throws {
-        let a = try decoder.decodeFile(atPath: try photos("Test", "Female", count: 1)[0].path)
-        let b = try decoder.decodeFile(atPath: try photos("Test", "Male", count: 1)[0].path)
+        let a = try decoder.decodeFile(atPath: photos("Test", "Female", count: 1)[0].path)
+        let b = try decoder.decodeFile(atPath: photos("Test", "Male", count: 1)[0].path)
         let faces = detector.detect(in: scene(faces: [(a, 160, 60, 80), (b, 110, 420, 250)]))
         let large = try #require(faces.first, "no face found")
         #expect(abs(large.x + large.width / 2 - 140) < 30 && abs(large.y + large.height / 2 - 160) < 30, "\(large)")

@@ -19,7 +19,7 @@ import Testing
     }
 
     @Test func findsATiltedFaceAndReportsItsTilt() throws {
-        let face = try decoder.decodeFile(atPath: try photos("Test", "Female", count: 1)[0].path)
+        let face = try decoder.decodeFile(atPath: photos("Test", "Female", count: 1)[0].path)
         let upright = scene(faces: [(face, 160, 240, 160)])
         let haar = HaarFaceDetector(cascade: try HaarCascade.load(path: nil))
         let detector = TiltTolerantDetector(base: haar)

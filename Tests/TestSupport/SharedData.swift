@@ -12,12 +12,14 @@ public let sharedRoot: URL = {
 public let utkface = sharedRoot.appendingPathComponent("datasets/utkface")
 
 /// Why a test that needs the shared photos cannot run: a failure that says where to put them, not a crash on an empty list.
-public struct SharedDataMissing: Error, CustomStringConvertible {
-    public let folder: String
-    public let wanted: Int
-    public let found: Int
+public enum SharedDataError: Error, CustomStringConvertible {
+    case tooFewPhotos(folder: String, wanted: Int, found: Int)
+
     public var description: String {
-        "needs \(wanted) photo\(wanted == 1 ? "" : "s") in \(folder), found \(found): put the project's shared data at ../shared beside the project or set FACEGENDER_SHARED"
+        switch self {
+        case let .tooFewPhotos(folder, wanted, found):
+            "needs \(wanted) photo\(wanted == 1 ? "" : "s") in \(folder), found \(found): put the project's shared data at ../shared beside the project or set FACEGENDER_SHARED"
+        }
     }
 }
 
@@ -25,7 +27,7 @@ public struct SharedDataMissing: Error, CustomStringConvertible {
 public func utkfacePhotos(_ split: String, _ label: String) throws -> [URL] {
     let dir = utkface.appendingPathComponent("\(split)/\(label)")
     guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir.path), !names.isEmpty else {
-        throw SharedDataMissing(folder: dir.path, wanted: 1, found: 0)
+        throw SharedDataError.tooFewPhotos(folder: dir.path, wanted: 1, found: 0)
     }
     return names.sorted().map { dir.appendingPathComponent($0) }
 }
@@ -34,7 +36,7 @@ public func utkfacePhotos(_ split: String, _ label: String) throws -> [URL] {
 public func utkfacePhotos(_ split: String, _ label: String, count: Int) throws -> [URL] {
     let all = try utkfacePhotos(split, label)
     guard all.count >= count else {
-        throw SharedDataMissing(folder: utkface.appendingPathComponent("\(split)/\(label)").path, wanted: count, found: all.count)
+        throw SharedDataError.tooFewPhotos(folder: utkface.appendingPathComponent("\(split)/\(label)").path, wanted: count, found: all.count)
     }
     return Array(all.prefix(count))
 }

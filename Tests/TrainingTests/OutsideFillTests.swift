@@ -62,7 +62,7 @@ import Testing
 /// A tilted face is cropped upright: the crop of a turned photo at the turned box matches the upright crop.
 @Suite struct TiltedCropTests {
     @Test func tiltedCropMatchesTheUprightCrop() throws {
-        let photo = try ImageDecoder().decodeFile(atPath: try utkfacePhotos("Test", "Male", count: 1)[0].path)
+        let photo = try ImageDecoder().decodeFile(atPath: utkfacePhotos("Test", "Male", count: 1)[0].path)
         var canvas = RGBImage(width: 400, height: 400, fill: (90, 90, 90))
         for y in 0..<200 { for x in 0..<200 { for c in 0..<3 { canvas.pixels[((100 + y) * 400 + 100 + x) * 3 + c] = photo.pixels[(y * 200 + x) * 3 + c] } } }
         let pre = FacePreprocessor()
