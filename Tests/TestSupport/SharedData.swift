@@ -23,9 +23,12 @@ public enum SharedDataError: Error, CustomStringConvertible {
     }
 }
 
+/// The folder of one split and class.
+func utkfaceFolder(_ split: String, _ label: String) -> URL { utkface.appendingPathComponent("\(split)/\(label)") }
+
 /// Every photo (by name) of one split and class.
 public func utkfacePhotos(_ split: String, _ label: String) throws -> [URL] {
-    let dir = utkface.appendingPathComponent("\(split)/\(label)")
+    let dir = utkfaceFolder(split, label)
     guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir.path), !names.isEmpty else {
         throw SharedDataError.tooFewPhotos(folder: dir.path, wanted: 1, found: 0)
     }
@@ -36,7 +39,7 @@ public func utkfacePhotos(_ split: String, _ label: String) throws -> [URL] {
 public func utkfacePhotos(_ split: String, _ label: String, count: Int) throws -> [URL] {
     let all = try utkfacePhotos(split, label)
     guard all.count >= count else {
-        throw SharedDataError.tooFewPhotos(folder: utkface.appendingPathComponent("\(split)/\(label)").path, wanted: count, found: all.count)
+        throw SharedDataError.tooFewPhotos(folder: utkfaceFolder(split, label).path, wanted: count, found: all.count)
     }
     return Array(all.prefix(count))
 }

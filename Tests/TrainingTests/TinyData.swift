@@ -10,10 +10,10 @@ struct TinyData {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("fg-tiny-\(UUID().uuidString)")
         for (split, count) in perClass {
             for label in ["Female", "Male"] {
-                // Every 7th photo: a spread of ages and groups rather than the first names alphabetically.
                 let photos = try utkfacePhotos(split, label)
                 let to = root.appendingPathComponent("\(split)/\(label)")
                 try FileManager.default.createDirectory(at: to, withIntermediateDirectories: true)
+                // Every 7th photo: a spread of ages and groups rather than the first names alphabetically.
                 for photo in stride(from: 0, to: photos.count, by: 7).prefix(count).map({ photos[$0] }) {
                     try FileManager.default.createSymbolicLink(at: to.appendingPathComponent(photo.lastPathComponent), withDestinationURL: photo)
                 }
