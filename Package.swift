@@ -44,8 +44,11 @@ let package = Package(
         .target(name: "FaceGenderModel", dependencies: ["FaceGenderEngine", "FaceGenderImaging", "FaceGenderDetection"],
                 swiftSettings: hotFlags),
 
-        // Datasets, the training loop, checkpoints, metrics and reports.
-        .target(name: "FaceGenderTraining", dependencies: ["FaceGenderModel"], swiftSettings: hotFlags),
+        // Labelled datasets, the evaluator, metrics and reports; depends on the model, never on training.
+        .target(name: "FaceGenderEvaluation", dependencies: ["FaceGenderModel"], swiftSettings: hotFlags),
+
+        // The training loop, batches, checkpoints and calibration.
+        .target(name: "FaceGenderTraining", dependencies: ["FaceGenderModel", "FaceGenderEvaluation"], swiftSettings: hotFlags),
 
         // The web app and JSON API (Hummingbird); depends on the model, never on training.
         .target(name: "FaceGenderServer", dependencies: [
@@ -66,6 +69,7 @@ let package = Package(
                 "FaceGenderImaging",
                 "FaceGenderDetection",
                 "FaceGenderModel",
+                "FaceGenderEvaluation",
                 "FaceGenderTraining",
                 "FaceGenderServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -78,7 +82,7 @@ let package = Package(
         .executableTarget(name: "bench-http", dependencies: ["FaceGenderServer", "FaceGenderModel", "FaceGenderDetection",
                                                             "FaceGenderImaging", "FaceGenderEngine"],
                           path: "bench/http", exclude: ["run"]),
-        .executableTarget(name: "bench-detect", dependencies: ["FaceGenderDetection", "FaceGenderImaging", "FaceGenderTraining"], path: "bench/detect",
+        .executableTarget(name: "bench-detect", dependencies: ["FaceGenderDetection", "FaceGenderImaging", "FaceGenderEvaluation"], path: "bench/detect",
                           swiftSettings: hotFlags),
         .executableTarget(name: "bench-robustness", dependencies: ["FaceGenderModel", "FaceGenderDetection", "FaceGenderImaging", "FaceGenderEngine"],
                           path: "bench/robustness"),
@@ -87,7 +91,8 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "EngineTests", dependencies: ["FaceGenderEngine"]),
         .testTarget(name: "DetectionTests", dependencies: ["TestSupport", "FaceGenderDetection", "FaceGenderImaging"]),
-        .testTarget(name: "TrainingTests", dependencies: ["TestSupport", "FaceGenderTraining", "FaceGenderModel", "FaceGenderDetection", "FaceGenderImaging", "FaceGenderEngine"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["FaceGenderEvaluation", "FaceGenderModel"]),
+        .testTarget(name: "TrainingTests", dependencies: ["TestSupport", "FaceGenderTraining", "FaceGenderEvaluation", "FaceGenderModel", "FaceGenderDetection", "FaceGenderImaging", "FaceGenderEngine"]),
         .testTarget(name: "ServerTests", dependencies: [
             "TestSupport", "FaceGenderServer", "FaceGenderModel", "FaceGenderDetection", "FaceGenderImaging", "FaceGenderEngine",
             .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -1,4 +1,4 @@
-/// Settings of the Viola-Jones scan, shared by the Haar and LBP cascade detectors.
+/// Settings of the Viola-Jones scan, of the Haar cascade detectors.
 public struct CascadeDetectorOptions: Sendable, Equatable {
     /// Ratio between consecutive window sizes.
     public var scaleFactor: Double = 1.1

@@ -1,17 +1,9 @@
 import FaceGenderImaging
 
 /// Two detectors in turn: the second is asked only when the first finds nothing, and of its faces only those that
-/// fill much of the photo are kept.
-///
-/// Why (measured on ../shared, 2026-11-27): opencv-data's alt2 cascade, even tilt-tolerant and with its 20% border,
-/// misses 1.6% of the Validation photos, nearly all faces filling the frame with chin or forehead cut off, and
-/// unevenly: 5.1% of the Black faces against 0.3–1.2% of the others. Those photos were classified on the whole
-/// image (83% right, against 97% for adults' crops). The looser frontal "default" cascade finds 28 of those 39,
-/// with boxes of alt2's geometry (on 289 Train photos both found: side 1.02x, centre within 1% of the side), so
-/// the crops are those the network was trained on; but it also fires on 10 of 58 photos without a face
-/// (diagrams, logos, icons) where alt2 finds nothing, always with a box of at most a quarter of the shorter side.
-/// Faces that alt2 misses for filling the frame are large, so fallback faces under 0.3 of the shorter side are
-/// dropped: 26 of the 28 stay, none of the 10.
+/// fill much of the photo are kept. The alt2 cascade misses faces that fill the frame with chin or forehead cut
+/// off; the looser default cascade finds most of them, but also fires on faceless images, always with small boxes,
+/// which the size floor drops (the measurements: docs/bench-history.md, "Detector fallback").
 public struct FallbackDetector: FaceDetector {
     public let primary: FaceDetector
     public let fallback: FaceDetector

@@ -20,12 +20,8 @@ public struct AugmentationPolicy: Codable, Equatable, Sendable {
     public var grayscale: Float = 0.05
     /// Probability of replacing the part of a face crop that lies outside its photo (filled by replicating the
     /// photo's edges when cropped) with other content. Photos from other sources have real surroundings there;
-    /// a network that only ever saw replicated edges learns from them (a grey border around the same aligned
-    /// photos cost the previous model 5 points). nil (model files from before this option): 0.
-    public var outsideFill: Float? = 0.5
-    /// Probability of each camera degradation (low resolution, hard JPEG compression) of a training crop, drawn
-    /// independently. nil: none (as in runs from before this option).
-    public var cameraDegradation: Float?
+    /// a network that only ever saw replicated edges learns from them.
+    public var outsideFill: Float = 0.5
 
     public init() {}
 
@@ -34,7 +30,6 @@ public struct AugmentationPolicy: Codable, Equatable, Sendable {
         var p = AugmentationPolicy()
         p.flip = false; p.maxRotation = 0; p.maxScale = 0; p.maxShift = 0
         p.brightness = 0; p.contrast = 0; p.saturation = 0; p.erasing = 0; p.grayscale = 0; p.outsideFill = 0
-        p.cameraDegradation = 0
         return p
     }()
 }
@@ -73,20 +68,17 @@ public struct AugmentationSample: Equatable, Sendable {
     }
 }
 
-/// Produces a normalised CHW float image of side `outSide` from the centre `fieldSide` pixels of a larger
-/// square crop (default: `outSide`, pixel for pixel), applying an augmentation sample. With `.identity` and
-/// no resizing it is an exact centre crop: evaluation and serving use it that way, so training without
-/// augmentation sees byte-for-byte what serving sees. A smaller `outSide` than `fieldSide` shows the same
-/// view at a lower resolution (progressive resizing in training); its shift is in output pixels.
+/// Produces a normalised CHW float image of side `outSide` from the centre of a larger square crop, applying an
+/// augmentation sample. With `.identity` it is an exact centre crop: evaluation and serving use it that way, so
+/// training without augmentation sees byte-for-byte what serving sees.
 public enum AugmentedSampler {
-    public static func sample(_ crop: RGBImage, outSide: Int, fieldSide: Int? = nil, augmentation a: AugmentationSample,
+    public static func sample(_ crop: RGBImage, outSide: Int, augmentation a: AugmentationSample,
                               normalization: Normalization, into out: UnsafeMutablePointer<Float>) {
         let plane = outSide * outSide
         let cx = Float(crop.width) / 2, cy = Float(crop.height) / 2
         let half = Float(outSide) / 2
-        let zoomOut = Float(fieldSide ?? outSide) / Float(outSide)
-        let cosR = cosf(a.rotation) / a.scale * zoomOut, sinR = sinf(a.rotation) / a.scale * zoomOut
-        let identityGeometry = a.rotation == 0 && a.scale == 1 && a.shiftX == 0 && a.shiftY == 0 && zoomOut == 1
+        let cosR = cosf(a.rotation) / a.scale, sinR = sinf(a.rotation) / a.scale
+        let identityGeometry = a.rotation == 0 && a.scale == 1 && a.shiftX == 0 && a.shiftY == 0
         let offX = (crop.width - outSide) / 2, offY = (crop.height - outSide) / 2
         crop.pixels.withUnsafeBufferPointer { src in
             for y in 0..<outSide {

@@ -13,8 +13,23 @@ public struct FacePrediction: Codable, Equatable, Sendable {
     public var probabilities: [String: Double]
     /// True when the model should not guess (top probability below the model's abstention threshold).
     public var uncertain: Bool
-    /// False when no face was detected and the whole photo was classified instead.
-    public var detected: Bool
+    /// Whether the box was detected, or is the whole photo classified because no face was found.
+    public var source: FaceSource
+}
+
+/// Where a classified region came from.
+public enum FaceSource: String, Codable, Sendable {
+    case detected
+    /// No face was found and the policy asked for the whole photo (`FaceSelection`, `NoFacePolicy`).
+    case wholePhoto
+}
+
+/// What to answer for a photo in which the detector finds no face.
+public enum NoFacePolicy: Sendable {
+    /// No faces (serving, predict: the user learns that none was found).
+    case answerNone
+    /// The photo's centred square, as if it were a face (evaluation on one-face datasets counts every photo).
+    case classifyWholePhoto
 }
 
 /// Which faces of a photo to classify.
@@ -35,28 +50,30 @@ public final class FaceAnalyzer {
         self.detector = detector
     }
 
-    /// Face boxes to classify: detected ones, or the whole image (with `detected` false) when none is found
-    /// and `fallBackToWholeImage` is set.
-    public func faces(in image: RGBImage, selection: FaceSelection, fallBackToWholeImage: Bool) -> [(FaceBox, Bool)] {
+    /// The boxes to classify and where each came from.
+    public func faces(in image: RGBImage, selection: FaceSelection, whenNoFace: NoFacePolicy) -> [(box: FaceBox, source: FaceSource)] {
         let found = detector.detect(in: image)
-        if found.isEmpty {
-            return fallBackToWholeImage ? [(classifier.info.preprocessor.wholeImageBox(image), false)] : []
+        guard !found.isEmpty else {
+            switch whenNoFace {
+            case .answerNone: return []
+            case .classifyWholePhoto: return [(classifier.info.preprocessor.wholeImageBox(image), .wholePhoto)]
+            }
         }
-        return (selection == .largest ? Array(found.prefix(1)) : found).map { ($0, true) }
+        return (selection == .largest ? Array(found.prefix(1)) : found).map { ($0, .detected) }
     }
 
-    public func analyze(_ image: RGBImage, selection: FaceSelection = .all, fallBackToWholeImage: Bool = false) -> [FacePrediction] {
-        let boxes = faces(in: image, selection: selection, fallBackToWholeImage: fallBackToWholeImage)
-        guard !boxes.isEmpty else { return [] }
+    public func analyze(_ image: RGBImage, selection: FaceSelection = .all, whenNoFace: NoFacePolicy = .answerNone) -> [FacePrediction] {
+        let faces = faces(in: image, selection: selection, whenNoFace: whenNoFace)
+        guard !faces.isEmpty else { return [] }
         let pre = classifier.info.preprocessor
-        let probabilities = classifier.probabilities(crops: boxes.map { pre.crop(image, face: $0.0) })
-        return zip(boxes, probabilities).map { entry, p in
+        let probabilities = classifier.probabilities(crops: faces.map { pre.crop(image, face: $0.box) })
+        return zip(faces, probabilities).map { face, p in
             let best = p.indices.max { p[$0] < p[$1] } ?? 0
             let classes = classifier.info.classes
             return FacePrediction(
-                box: entry.0, label: classes[best], probability: p[best],
+                box: face.box, label: classes[best], probability: p[best],
                 probabilities: Dictionary(uniqueKeysWithValues: zip(classes, p)),
-                uncertain: p[best] < classifier.info.abstainBelow, detected: entry.1)
+                uncertain: p[best] < classifier.info.abstainBelow, source: face.source)
         }
     }
 }

@@ -61,14 +61,11 @@ public struct FacePreprocessor: Codable, Equatable, Sendable {
                           y1: clamp(((Double(image.height) - r.y) * k).rounded(.down)))
     }
 
-    /// Writes sample `index` of a [N, 3, side, side] batch: the network's view of the crop, resampled to
-    /// `side` pixels (default `inputSide`; smaller in the low-resolution epochs of progressive resizing).
-    public func write(_ crop: RGBImage, augmentation: AugmentationSample = .identity, into batch: Tensor, index: Int,
-                      side: Int? = nil) {
-        let side = side ?? inputSide
-        let plane = 3 * side * side
+    /// Writes sample `index` of a [N, 3, inputSide, inputSide] batch: the network's view of the crop.
+    public func write(_ crop: RGBImage, augmentation: AugmentationSample = .identity, into batch: Tensor, index: Int) {
+        let plane = 3 * inputSide * inputSide
         precondition(batch.count >= (index + 1) * plane, "batch too small for sample \(index)")
-        AugmentedSampler.sample(crop, outSide: side, fieldSide: inputSide, augmentation: augmentation,
+        AugmentedSampler.sample(crop, outSide: inputSide, augmentation: augmentation,
                                 normalization: normalization, into: batch.data + index * plane)
     }
 

@@ -17,24 +17,9 @@ public final class GenderClassifier {
         self.info = info
     }
 
-    public convenience init(contentsOf path: String, parallelism: Parallelism) throws {
-        let (network, metadata) = try ModelFile.load(from: path, parallelism: parallelism)
-        let info = try ModelInfo.from(metadata: metadata, path: path)
-        guard network.outputShape == [info.classes.count * info.outputsPerClass] else {
-            throw ClassifierError.classCountMismatch(path: path, classes: info.classes.count * info.outputsPerClass,
-                                                     outputs: network.outputShape.reduce(1, *))
-        }
-        let side = info.preprocessor.inputSide, spec = network.spec
-        guard spec.inputChannels == 3, spec.inputHeight == side, spec.inputWidth == side else {
-            throw ClassifierError.inputMismatch(path: path, preprocessorSide: side,
-                                                networkInput: [spec.inputChannels, spec.inputHeight, spec.inputWidth])
-        }
-        self.init(network: network, info: info)
-    }
-
-    /// Writes weights and `info`; `extraMetadata` adds other string entries (e.g. learning curves).
-    public func save(to path: String, extraMetadata: [String: String] = [:]) throws {
-        try ModelFile.save(network, metadata: try info.metadata().merging(extraMetadata) { a, _ in a }, to: path)
+    /// Writes weights, `info` and the learning curves `history`.
+    public func save(to path: String, history: [EpochRecord]) throws {
+        try ModelFile.save(network, metadata: try info.metadata().merging(try EpochRecord.metadata(history)) { a, _ in a }, to: path)
     }
 
     private let mirrored = Tensor(shape: [0])
@@ -43,17 +28,16 @@ public final class GenderClassifier {
     private let viewBatch = Tensor(shape: [0])
     private let viewAverage = Tensor(shape: [0])
 
-    /// Logits [N, K] of N face crops (`FacePreprocessor.crop`): each crop is seen in every view of `info.views`
-    /// (and mirrored, with `flipAveraging`), and its logits are the mean over them. Overwritten by the next call.
-    /// `side` resamples the views to another input side (training validates low-resolution epochs that way).
-    public func logits(crops: [RGBImage], side: Int? = nil) -> Tensor {
-        let pre = info.preprocessor, views = info.views, v = views.count, side = side ?? pre.inputSide
+    /// Logits [N, K] of N face crops (`FacePreprocessor.crop`): each crop is seen in every view of `info.views`,
+    /// and its logits are the mean over them. Overwritten by the next call.
+    public func logits(crops: [RGBImage]) -> Tensor {
+        let pre = info.preprocessor, views = info.views.scales, v = views.count, side = pre.inputSide
         viewBatch.resize([crops.count * v, 3, side, side])
         for (i, crop) in crops.enumerated() {
             for (j, scale) in views.enumerated() {
                 var view = AugmentationSample.identity
                 view.scale = Float(scale)
-                pre.write(crop, augmentation: view, into: viewBatch, index: i * v + j, side: side)
+                pre.write(crop, augmentation: view, into: viewBatch, index: i * v + j)
             }
         }
         let all = logits(viewBatch)
@@ -75,10 +59,10 @@ public final class GenderClassifier {
         Self.probabilities(logits: logits(crops: crops), temperature: info.temperature)
     }
 
-    /// Logits [N, K] of a preprocessed batch, in inference mode; with `flipAveraging`, the mean of the
-    /// logits of each face and its mirror image. The result is overwritten by the next call.
+    /// Logits [N, K] of a preprocessed batch, in inference mode; with mirrored views, the mean of the logits of
+    /// each face and its mirror image. The result is overwritten by the next call.
     public func logits(_ batch: Tensor) -> Tensor {
-        guard info.flipAveraging == true else { return classLogits(batch) }
+        guard info.views.mirror == .averaged else { return classLogits(batch) }
         averaged.copy(from: classLogits(batch))
         Self.mirror(batch, into: mirrored)
         let flipped = classLogits(mirrored)

@@ -21,7 +21,7 @@ public func buildRouter(config: ServerConfig, predictor: any FacePredictor, metr
     router.add(middleware: MetricsMiddleware(metrics: metrics))
     let info = predictor.modelInfo
     let indexPage = Pages.index(info: info)
-    let aboutPage = Pages.about(info: info, cardHTML: config.modelCardPath.flatMap(renderMarkdown))
+    let aboutPage = Pages.about(info: info, cardHTML: config.modelCard.map { MarkdownParser().html(from: $0.markdown) })
 
     router.get("/") { _, _ in Pages.html(indexPage) }
     router.get("/about") { _, _ in Pages.html(aboutPage) }
@@ -39,11 +39,6 @@ private func text(_ body: String, type: String, cache: Bool = false) -> Response
     var headers: HTTPFields = [.contentType: type]
     if cache { headers[.cacheControl] = "public, max-age=3600" }
     return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
-}
-
-private func renderMarkdown(_ path: String) -> String? {
-    guard let markdown = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
-    return MarkdownParser().html(from: markdown)
 }
 
 /// Counts requests and their latency by route and status; unknown paths share one label so that

@@ -1,4 +1,5 @@
 import FaceGenderImaging
+import FaceGenderModel
 
 /// Settings of `facegender serve`, passed in from the command line.
 public struct ServerConfig: Sendable {
@@ -16,8 +17,8 @@ public struct ServerConfig: Sendable {
     public var maxQueuedRequests = 32
     /// A connection that sends nothing for this long is closed (slow or stalled clients never hold a slot).
     public var idleTimeoutSeconds = 30.0
-    /// Markdown model card shown at /about, if any.
-    public var modelCardPath: String?
+    /// The model card shown at /about, if any.
+    public var modelCard: ModelCard?
 
     public init() {}
 

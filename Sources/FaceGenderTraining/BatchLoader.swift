@@ -16,7 +16,6 @@ public final class BatchLoader {
     private let preprocessor: FacePreprocessor
     private let policy: AugmentationPolicy
     private let seed: UInt64
-    private let side: Int
     private let queue = DispatchQueue(label: "facegender.batches", qos: .userInitiated)
     /// One batch buffer; the background queue fills one while training reads the other.
     private final class Slot { let images = Tensor(shape: [0]); var labels: [Int] = []; var photos: [Int] = [] }
@@ -27,12 +26,10 @@ public final class BatchLoader {
 
     /// `order` lists sample indices for this epoch; batches start at `startBatch` (to resume mid-epoch).
     /// Each batch's augmentation comes from (seed, batch index) alone, so a resumed run sees the same data.
-    /// Images are `side` pixels square (default: the preprocessor's input side).
     public init(crops: FaceCrops, labels: [Int], order: [Int], batchSize: Int, preprocessor: FacePreprocessor,
-                policy: AugmentationPolicy, seed: UInt64, startBatch: Int = 0, side: Int? = nil) {
+                policy: AugmentationPolicy, seed: UInt64, startBatch: Int = 0) {
         self.crops = crops; self.labels = labels; self.order = order; self.batchSize = batchSize
         self.preprocessor = preprocessor; self.policy = policy; self.seed = seed
-        self.side = side ?? preprocessor.inputSide
         self.nextBatch = startBatch
         schedule()
     }
@@ -61,18 +58,17 @@ public final class BatchLoader {
     private func fill(batch b: Int, slot: Int) {
         let members = Array(order[(b * batchSize)..<min(order.count, (b + 1) * batchSize)])
         let tensor = slots[slot].images
+        let side = preprocessor.inputSide
         tensor.resize([members.count, 3, side, side])
         var rng = RandomGenerator(seed: seed &+ UInt64(b) &* 0x9E37_79B9_7F4A_7C15)
-        let fillProbability = policy.outsideFill ?? 0
         for (i, index) in members.enumerated() {
             let sample = AugmentationSample(policy: policy, side: side, using: &rng)
             var crop = crops.crop(index)
-            if fillProbability > 0, Float.random(in: 0..<1, using: &rng) < fillProbability {
+            if policy.outsideFill > 0, Float.random(in: 0..<1, using: &rng) < policy.outsideFill {
                 let donor = crops.crop(Int.random(in: 0..<crops.count, using: &rng))
                 OutsideFill.apply(to: &crop, inside: crops.inside[index], donor: donor, using: &rng)
             }
-            CameraDegradation.apply(to: &crop, probability: policy.cameraDegradation ?? 0, using: &rng)
-            preprocessor.write(crop, augmentation: sample, into: tensor, index: i, side: side)
+            preprocessor.write(crop, augmentation: sample, into: tensor, index: i)
         }
         slots[slot].labels = members.map { labels[$0] }
         slots[slot].photos = members

@@ -2,18 +2,11 @@ import FaceGenderEngine
 import FaceGenderModel
 import Foundation
 
-/// One epoch of the learning curves.
-public struct EpochRecord: Codable, Equatable, Sendable {
-    public var epoch: Int
-    public var trainLoss: Double, trainAccuracy: Double
-    public var validationLoss: Double, validationAccuracy: Double
-    public var learningRate: Double
-    public var seconds: Double
-    public var imagesPerSecond: Double
-}
-
 /// Where a run stands: enough, with the weights and optimiser state, to continue exactly.
 public struct TrainingState: Codable, Equatable, Sendable {
+    /// 2 since the rejected training options were removed (2026-12-05); format 1 checkpoints cannot be resumed.
+    public static let currentFormat = 2
+    public var format = TrainingState.currentFormat
     public var config: TrainingConfig
     public var classes: [String]
     /// The next epoch to run, and the next batch within it.
@@ -31,28 +24,30 @@ public struct TrainingState: Codable, Equatable, Sendable {
 
 public enum CheckpointError: Error, CustomStringConvertible {
     case notACheckpoint(path: String)
+    case olderFormat(path: String, format: Int)
     case configMismatch(path: String)
 
     public var description: String {
         switch self {
         case let .notACheckpoint(path): return "\(path) is not a FaceGender training checkpoint"
+        case let .olderFormat(path, format):
+            return "\(path) was written by an older facegender (checkpoint format \(format), this one reads \(TrainingState.currentFormat)); start the run afresh without --resume"
         case let .configMismatch(path):
             return "\(path) was written by a run with different settings or data; resume with the same options, or start afresh without --resume"
         }
     }
 }
 
-/// Weights + optimiser state (+ the weight average, + self-distillation's answers) + `TrainingState`, in one
-/// .safetensors file, written atomically.
+/// Weights + optimiser state (+ the weight average) + `TrainingState`, in one .safetensors file, written atomically.
 public enum Checkpoint {
     static let stateKey = "facegender.checkpoint"
 
     public static func save(network: Network, optimizer: Optimizer, average: WeightAverage? = nil,
-                            distillation: SelfDistillation? = nil, state: TrainingState, info: ModelInfo, to path: String) throws {
+                            state: TrainingState, info: ModelInfo, to path: String) throws {
         var file = SafeTensorsFile(metadata: try info.metadata())
         file.metadata[ModelFile.specKey] = String(decoding: try JSONEncoder().encode(network.spec), as: UTF8.self)
         file.metadata[stateKey] = String(decoding: try JSONEncoder().encode(state), as: UTF8.self)
-        for t in network.namedTensors + optimizer.state + (average?.state ?? []) + (distillation?.state ?? []) {
+        for t in network.namedTensors + optimizer.state + (average?.state ?? []) {
             file.tensors[t.name] = (t.tensor.shape, t.tensor.array)
         }
         try file.write(to: path)
@@ -64,22 +59,27 @@ public enum Checkpoint {
     }
 
     private static func decodeState(_ file: SafeTensorsFile, path: String) throws -> TrainingState {
-        guard let json = file.metadata[stateKey],
-              let state = try? JSONDecoder().decode(TrainingState.self, from: Data(json.utf8)) else {
+        struct Format: Decodable { var format: Int? }
+        guard let json = file.metadata[stateKey], let format = try? JSONDecoder().decode(Format.self, from: Data(json.utf8)) else {
             throw CheckpointError.notACheckpoint(path: path)
         }
-        return state
+        guard format.format == TrainingState.currentFormat else {
+            throw CheckpointError.olderFormat(path: path, format: format.format ?? 1)
+        }
+        do { return try JSONDecoder().decode(TrainingState.self, from: Data(json.utf8)) } catch {
+            throw CheckpointError.notACheckpoint(path: path)
+        }
     }
 
-    /// Restores weights, optimiser state, the weight average and self-distillation's answers in place and returns
-    /// the saved state and model info (whose preprocessor says what crops the run trained on).
-    public static func restore(from path: String, network: Network, optimizer: Optimizer, average: WeightAverage? = nil,
-                               distillation: SelfDistillation? = nil) throws -> (state: TrainingState, info: ModelInfo) {
+    /// Restores weights, optimiser state and the weight average in place and returns the saved state and model info
+    /// (whose preprocessor says what crops the run trained on).
+    public static func restore(from path: String, network: Network, optimizer: Optimizer,
+                               average: WeightAverage? = nil) throws -> (state: TrainingState, info: ModelInfo) {
         let file = try SafeTensorsFile.read(from: path)
         let state = try decodeState(file, path: path)
         let info = try ModelInfo.from(metadata: file.metadata, path: path)
         try ModelFile.assign(file.tensors, to: network)
-        for t in optimizer.state + (average?.state ?? []) + (distillation?.state ?? []) {
+        for t in optimizer.state + (average?.state ?? []) {
             guard let stored = file.tensors[t.name], stored.shape == t.tensor.shape else { throw CheckpointError.configMismatch(path: path) }
             stored.values.withUnsafeBufferPointer { t.tensor.data.update(from: $0.baseAddress!, count: t.tensor.count) }
         }

@@ -1,5 +1,6 @@
 import Dispatch
 import FaceGenderDetection
+import FaceGenderEvaluation
 import FaceGenderEngine
 import FaceGenderImaging
 import FaceGenderModel
@@ -67,9 +68,11 @@ public struct FaceCrops: Sendable {
         return FaceCrops(side: side, pixels: pixels, sources: sources, inside: inside)
     }
 
-    /// Loads from `cacheDir` when a cache for exactly these inputs exists, else builds and saves one.
+    /// Loads from `cacheDir` when a cache for exactly these inputs exists, else builds and saves one. A cache that
+    /// cannot be written costs only time (the next run builds the crops again): `warn` says so and why.
     public static func cached(_ samples: [LabeledSample], preprocessor: FacePreprocessor, detector: FaceDetector,
-                              decoder: ImageDecoder, workers: Int, cacheDir: String?, progress: ((Int) -> Void)? = nil) -> FaceCrops {
+                              decoder: ImageDecoder, workers: Int, cacheDir: String?, warn: (String) -> Void,
+                              progress: ((Int) -> Void)? = nil) -> FaceCrops {
         guard let cacheDir else {
             return build(samples, preprocessor: preprocessor, detector: detector, decoder: decoder, workers: workers, progress: progress)
         }
@@ -81,8 +84,12 @@ public struct FaceCrops: Sendable {
             return crops
         }
         let crops = build(samples, preprocessor: preprocessor, detector: detector, decoder: decoder, workers: workers, progress: progress)
-        try? FileManager.default.createDirectory(atPath: cacheDir, withIntermediateDirectories: true)
-        try? encoded(crops).write(to: URL(fileURLWithPath: file), options: .atomic)
+        do {
+            try FileManager.default.createDirectory(atPath: cacheDir, withIntermediateDirectories: true)
+            try encoded(crops).write(to: URL(fileURLWithPath: file), options: .atomic)
+        } catch {
+            warn("could not write the face-crop cache \(file): \(error.localizedDescription); the next run builds the crops again")
+        }
         return crops
     }
 

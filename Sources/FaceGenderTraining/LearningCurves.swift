@@ -1,3 +1,4 @@
+import FaceGenderModel
 import Foundation
 
 /// Writes the per-epoch history as CSV and JSON beside the checkpoints.

@@ -1,3 +1,5 @@
+import FaceGenderEvaluation
+
 /// Training labels that split every class by a group, e.g. Female and Male each by age band
 /// (`--subclasses-by age_summary`): the network then learns a child's face and an adult's as different
 /// outputs rather than one boundary for all ages, and the classifier adds them back up (`ModelInfo.subclasses`).

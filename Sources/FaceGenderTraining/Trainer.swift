@@ -1,3 +1,4 @@
+import FaceGenderEvaluation
 import FaceGenderEngine
 import FaceGenderImaging
 import FaceGenderModel
@@ -19,8 +20,6 @@ public final class Trainer {
     public let optimizer: Optimizer
     /// The moving average of the weights, which is validated and saved as best (nil: the live weights are).
     public let average: WeightAverage?
-    /// Each training photo's last answer, blended into its target (nil: self-distillation off).
-    public let distillation: SelfDistillation?
     public var info: ModelInfo
     public var state: TrainingState
     private let train: (crops: FaceCrops, labels: [Int])
@@ -28,38 +27,29 @@ public final class Trainer {
     private let trainGroups: [[String: String]]
     private let checkpointPath: String
     private let bestPath: String
-    private let log: (String) -> Void
+    private let observe: (TrainingEvent) -> Void
 
     /// With `info.subclasses`, training labels are (class, subclass) pairs numbered class x subclasses + subclass
     /// (`SubclassSplit`); validation labels are always classes, as validation measures what the model answers.
     public init(config: TrainingConfig, info: ModelInfo, train: (FaceCrops, [Int]), validation: (FaceCrops, [Int]),
-                trainGroups: [[String: String]] = [], runDirectory: String, log: @escaping (String) -> Void) throws {
+                trainGroups: [[String: String]] = [], runDirectory: String, observe: @escaping (TrainingEvent) -> Void) throws {
         guard let architecture = Architecture(rawValue: config.architecture) else {
             throw TrainingError.unknownArchitecture(config.architecture)
         }
-        if let resizing = config.progressiveResizing, resizing.epochs >= config.epochs {
-            throw TrainingError.noFullSizeEpochs(resizing: resizing, epochs: config.epochs)
-        }
-        if config.mixupAlpha != nil && config.selfDistillation != nil { throw TrainingError.mixupWithSelfDistillation }
         self.config = config
         self.info = info
         let outputs = info.classes.count * info.outputsPerClass
         let spec = architecture.spec(inputSide: config.inputSide, classes: outputs, dropout: config.dropout)
         network = try Network(spec: spec, seed: config.seed, parallelism: Parallelism(workers: config.workers))
-        switch config.optimizer {
-        case .adamw: optimizer = AdamW(parameters: network.parameters, learningRate: config.learningRate, weightDecay: config.weightDecay)
-        case .sgd: optimizer = SGD(parameters: network.parameters, learningRate: config.learningRate, momentum: 0.9, weightDecay: config.weightDecay)
-        }
-        let tensors = network.namedTensors
-        average = config.weightAverageDecay.flatMap { $0 > 0 ? WeightAverage(of: tensors, decay: $0) : nil }
-        distillation = config.selfDistillation.map { SelfDistillation(alpha: $0, labels: train.1, outputs: outputs) }
+        optimizer = AdamW(parameters: network.parameters, learningRate: config.learningRate, weightDecay: config.weightDecay)
+        average = config.weightAverageDecay > 0 ? WeightAverage(of: network.namedTensors, decay: config.weightAverageDecay) : nil
         self.train = train
         self.validation = validation
         self.trainGroups = trainGroups
         state = TrainingState(config: config, classes: info.classes)
         checkpointPath = runDirectory + "/checkpoint.safetensors"
         bestPath = runDirectory + "/best.safetensors"
-        self.log = log
+        self.observe = observe
         try FileManager.default.createDirectory(atPath: runDirectory, withIntermediateDirectories: true)
     }
 
@@ -69,13 +59,12 @@ public final class Trainer {
     /// Continues from the run directory's checkpoint. The settings and the crops (face margin, input side) must
     /// match the ones it was written with.
     public func resume() throws {
-        let (restored, savedInfo) = try Checkpoint.restore(from: checkpointPath, network: network, optimizer: optimizer,
-                                                           average: average, distillation: distillation)
+        let (restored, savedInfo) = try Checkpoint.restore(from: checkpointPath, network: network, optimizer: optimizer, average: average)
         guard restored.config == config, restored.classes == info.classes, savedInfo.preprocessor == info.preprocessor else {
             throw CheckpointError.configMismatch(path: checkpointPath)
         }
         state = restored
-        log("resumed from \(checkpointPath) at epoch \(state.epoch + 1), batch \(state.batchInEpoch)")
+        observe(.note("resumed from \(checkpointPath) at epoch \(state.epoch + 1), batch \(state.batchInEpoch)"))
     }
 
     private var batchesPerEpoch: Int { (train.labels.count + config.batchSize - 1) / config.batchSize }
@@ -102,55 +91,32 @@ public final class Trainer {
     public func run(stop: StopFlag) throws -> TrainingResult {
         let start = Date()
         let loss = SoftmaxCrossEntropy(labelSmoothing: config.labelSmoothing)
-        let mixup = config.mixupAlpha.map { MixUp(alpha: $0) }
         var stoppedEarly = false, interrupted = false
         epochs: while state.epoch < config.epochs {
             let epoch = state.epoch
             let loader = BatchLoader(crops: train.crops, labels: train.labels, order: order(epoch: epoch), batchSize: config.batchSize,
                                      preprocessor: info.preprocessor, policy: config.augmentation,
-                                     seed: config.seed ^ UInt64(epoch) << 32, startBatch: state.batchInEpoch, side: side(epoch: epoch))
-            let bar = ProgressBar(total: loader.batchCount, label: "epoch \(epoch + 1)/\(config.epochs)")
+                                     seed: config.seed ^ UInt64(epoch) << 32, startBatch: state.batchInEpoch)
+            observe(.epochStarted(epoch: epoch, epochs: config.epochs, batches: loader.batchCount))
             let epochStart = Date()
             let secondsBefore = state.partialSeconds, seenBefore = state.partialSeen
             while let batch = loader.next() {
-                optimizer.learningRate = schedule.rate(at: state.globalStep, peak: config.learningRate)
-                network.reseedRandomLayers(config.seed &+ UInt64(state.globalStep) &* 0x2545_F491_4F6C_DD1D)
-                let blend = mixup?.blend(batch.images, labels: batch.labels,
-                                         seed: config.seed &+ UInt64(state.globalStep) &* 0x9FB2_1C65_1E98_DF25)
-                let logits = network.forward(blend?.images ?? batch.images, mode: .training)
-                let value = loss.forward(logits: logits, labels: batch.labels, mixedWith: blend?.partnerLabels, weight: blend?.weight ?? 1,
-                                         softTargets: distillation?.targets(for: batch.photos),
-                                         softWeight: distillation?.weight(epoch: epoch, epochs: config.epochs) ?? 0)
-                distillation?.record(loss.probabilities, for: batch.photos)
-                network.backward(loss.gradient)
-                if config.gradientClip > 0 { clipGradientNorm(network.parameters, maxNorm: config.gradientClip) }
-                optimizer.step()
-                average?.update(step: state.globalStep)
-                // Right when the most probable output belongs to the label's class (with subclasses, any of its).
-                let k = logits.sampleCount, s = info.outputsPerClass
-                state.partialCorrect += batch.labels.indices.filter { i in
-                    (0..<k).max { logits[i * k + $0] < logits[i * k + $1] }.map { $0 / s } == batch.labels[i] / s
-                }.count
-                state.partialLoss += Double(value) * Double(batch.labels.count)
-                state.partialSeen += batch.labels.count
-                state.batchInEpoch += 1
-                state.globalStep += 1
+                step(batch, loss: loss)
                 state.partialSeconds = secondsBefore + Date().timeIntervalSince(epochStart)
-                bar.update(state.batchInEpoch, unit: "img", units: state.partialSeen - seenBefore,
-                           extra: String(format: "loss %.4f acc %.3f lr %.2e", state.partialLoss / Double(state.partialSeen),
-                                         Double(state.partialCorrect) / Double(state.partialSeen), optimizer.learningRate))
+                observe(.stepFinished(EpochProgress(
+                    batch: state.batchInEpoch, batches: loader.batchCount, images: state.partialSeen - seenBefore,
+                    loss: state.partialLoss / Double(state.partialSeen), accuracy: Double(state.partialCorrect) / Double(state.partialSeen),
+                    learningRate: optimizer.learningRate)))
                 if stop.isStopped || budgetExceeded(start) {
-                    bar.finish()
                     try saveCheckpoint()
                     interrupted = true
-                    log("stopped: checkpoint written to \(checkpointPath); continue with --resume")
+                    observe(.note("stopped: checkpoint written to \(checkpointPath); continue with --resume"))
                     break epochs
                 }
             }
-            bar.finish()
             try finishEpoch(epoch)
             if config.patience > 0 && state.epochsWithoutImprovement >= config.patience {
-                log("early stop: validation loss has not improved for \(config.patience) epochs (best at epoch \(state.bestEpoch + 1))")
+                observe(.note("early stop: validation loss has not improved for \(config.patience) epochs (best at epoch \(state.bestEpoch + 1))"))
                 stoppedEarly = true
                 break
             }
@@ -158,21 +124,33 @@ public final class Trainer {
         return TrainingResult(state: state, stoppedEarly: stoppedEarly, interrupted: interrupted, seconds: Date().timeIntervalSince(start))
     }
 
-    private func side(epoch: Int) -> Int {
-        config.progressiveResizing?.side(epoch: epoch, fullSide: info.preprocessor.inputSide) ?? info.preprocessor.inputSide
+    /// One optimisation step on `batch`, counted into the epoch's running numbers.
+    private func step(_ batch: BatchLoader.Batch, loss: SoftmaxCrossEntropy) {
+        optimizer.learningRate = schedule.rate(at: state.globalStep, peak: config.learningRate)
+        network.reseedRandomLayers(config.seed &+ UInt64(state.globalStep) &* 0x2545_F491_4F6C_DD1D)
+        let logits = network.forward(batch.images, mode: .training)
+        let value = loss.forward(logits: logits, labels: batch.labels)
+        network.backward(loss.gradient)
+        if config.gradientClip > 0 { clipGradientNorm(network.parameters, maxNorm: config.gradientClip) }
+        optimizer.step()
+        average?.update(step: state.globalStep)
+        // Right when the most probable output belongs to the label's class (with subclasses, any of its).
+        let k = logits.sampleCount, s = info.outputsPerClass
+        state.partialCorrect += batch.labels.indices.filter { i in
+            (0..<k).max { logits[i * k + $0] < logits[i * k + $1] }.map { $0 / s } == batch.labels[i] / s
+        }.count
+        state.partialLoss += Double(value) * Double(batch.labels.count)
+        state.partialSeen += batch.labels.count
+        state.batchInEpoch += 1
+        state.globalStep += 1
     }
-
-    private func isLowResolution(_ epoch: Int) -> Bool { side(epoch: epoch) < info.preprocessor.inputSide }
 
     private func budgetExceeded(_ start: Date) -> Bool {
         config.timeBudgetSeconds > 0 && Date().timeIntervalSince(start) > config.timeBudgetSeconds
     }
 
-    /// Low-resolution epochs (progressive resizing) are validated at their own side, for the learning curves;
-    /// only full-size epochs can be the best or count towards early stopping, since the model serves at full size.
     private func finishEpoch(_ epoch: Int) throws {
-        let lowResolution = isLowResolution(epoch)
-        let (valLoss, valAccuracy, _) = withValidatedWeights { evaluateValidation(side: side(epoch: epoch)) }
+        let (valLoss, valAccuracy, _) = withValidatedWeights { evaluateValidation() }
         let record = EpochRecord(
             epoch: epoch + 1, trainLoss: state.partialLoss / Double(max(state.partialSeen, 1)),
             trainAccuracy: Double(state.partialCorrect) / Double(max(state.partialSeen, 1)),
@@ -180,19 +158,16 @@ public final class Trainer {
             learningRate: Double(optimizer.learningRate), seconds: state.partialSeconds,
             imagesPerSecond: Double(state.partialSeen) / max(state.partialSeconds, 1e-9))
         state.history.append(record)
-        let improved = !lowResolution && valLoss < (state.bestValidationLoss ?? .infinity)
+        let improved = valLoss < (state.bestValidationLoss ?? .infinity)
         if improved {
             state.bestValidationLoss = valLoss
             state.bestEpoch = epoch
             state.epochsWithoutImprovement = 0
-            try withValidatedWeights { try GenderClassifier(network: network, info: info).save(to: bestPath) }
-        } else if !lowResolution {
+            try withValidatedWeights { try GenderClassifier(network: network, info: info).save(to: bestPath, history: state.history) }
+        } else {
             state.epochsWithoutImprovement += 1
         }
-        let size = lowResolution ? " at \(side(epoch: epoch)) px" : ""
-        log(String(format: "epoch %d/%d%@  train loss %.4f acc %.4f | val loss %.4f acc %.4f | %.0f img/s, %@%@",
-                   epoch + 1, config.epochs, size, record.trainLoss, record.trainAccuracy, valLoss, valAccuracy,
-                   record.imagesPerSecond, ProgressBar.clock(record.seconds), improved ? "  * best" : ""))
+        observe(.epochFinished(record, epochs: config.epochs, isBest: improved))
         state.epoch += 1
         state.batchInEpoch = 0
         state.partialLoss = 0; state.partialCorrect = 0; state.partialSeen = 0; state.partialSeconds = 0
@@ -200,8 +175,7 @@ public final class Trainer {
     }
 
     private func saveCheckpoint() throws {
-        try Checkpoint.save(network: network, optimizer: optimizer, average: average, distillation: distillation, state: state,
-                            info: info, to: checkpointPath)
+        try Checkpoint.save(network: network, optimizer: optimizer, average: average, state: state, info: info, to: checkpointPath)
     }
 
     /// Runs `body` with the weights that are validated and kept: the average when there is one.
@@ -211,13 +185,13 @@ public final class Trainer {
     }
 
     /// Validation loss (plain NLL of the classes, no smoothing), accuracy, and the per-class logits, of the centre
-    /// view alone (the views and mirror averaging of use are chosen at calibration), at input `side` (default: full).
-    public func evaluateValidation(side: Int? = nil) -> (loss: Double, accuracy: Double, logits: [Float]) {
+    /// view alone (the views of use are chosen at calibration).
+    public func evaluateValidation() -> (loss: Double, accuracy: Double, logits: [Float]) {
         var plain = info
-        plain.flipAveraging = nil; plain.viewScales = nil
+        plain.views = .centre
         let classifier = GenderClassifier(network: network, info: plain)
         let (logits, labels) = Trainer.logits(crops: validation.crops, labels: validation.labels, batchSize: 128) {
-            classifier.logits(crops: $0, side: side)
+            classifier.logits(crops: $0)
         }
         let k = info.classes.count
         let nll = TemperatureScaler.negativeLogLikelihood(logits: logits, classes: k, labels: labels, temperature: 1)
@@ -243,18 +217,12 @@ public final class Trainer {
 public enum TrainingError: Error, CustomStringConvertible {
     case unknownArchitecture(String)
     case noUsableSamples(split: String)
-    case noFullSizeEpochs(resizing: ProgressiveResizing, epochs: Int)
-    case mixupWithSelfDistillation
 
     public var description: String {
         switch self {
         case let .unknownArchitecture(name):
             return "unknown architecture \(name); choose one of \(Architecture.allCases.map(\.rawValue).joined(separator: ", "))"
         case let .noUsableSamples(split): return "no readable photos in the \(split) split"
-        case let .noFullSizeEpochs(resizing, epochs):
-            return "progressive resizing \(resizing) takes \(resizing.epochs) of \(epochs) epochs; leave at least one at full size (more epochs or fewer low-resolution ones)"
-        case .mixupWithSelfDistillation:
-            return "mixup and self-distillation cannot be combined: a photo's remembered answer would be for a blend of two photos; choose one"
         }
     }
 }

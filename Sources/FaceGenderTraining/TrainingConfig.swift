@@ -11,7 +11,6 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     public var schedule: ScheduleKind = .cosine
     public var warmupEpochs: Float = 1
     public var weightDecay: Float = 0.05
-    public var optimizer: OptimizerKind = .adamw
     public var labelSmoothing: Float = 0.1
     public var dropout: Float = 0.2
     public var gradientClip: Float = 5
@@ -26,21 +25,13 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     public var timeBudgetSeconds: Double = 0
     /// Groups shown more often in training (see `GroupOversampling`).
     public var oversample: [GroupOversampling] = []
-    /// Decay of the moving average of the weights that is validated and shipped (`WeightAverage`); nil or 0: the
-    /// last step's weights. Optional so checkpoints written before it existed still decode (as nil).
-    public var weightAverageDecay: Float? = 0.999
-    /// mixup's α (`MixUp`): each batch is blended with itself in shuffled order, λ ~ Beta(α, α); nil: off.
-    public var mixupAlpha: Float?
+    /// Decay of the moving average of the weights that is validated and shipped (`WeightAverage`); 0: the last
+    /// step's weights.
+    public var weightAverageDecay: Float = 0.999
     /// Train on every class split by this group's values (`SubclassSplit`), e.g. "age_summary"; nil: off.
     public var subclassGroup: String?
-    /// Self-distillation's final weight (`SelfDistillation`): the share of each photo's target taken from the
-    /// network's own last answer for it, growing linearly to this in the last epoch; nil: off.
-    public var selfDistillation: Float?
-    /// Lower-resolution epochs before the full input side (`ProgressiveResizing`); nil: every epoch at full side.
-    public var progressiveResizing: ProgressiveResizing?
 
     public init() {}
 
     public enum ScheduleKind: String, Codable, Sendable, CaseIterable { case cosine, onecycle, constant }
-    public enum OptimizerKind: String, Codable, Sendable, CaseIterable { case adamw, sgd }
 }

@@ -1,3 +1,5 @@
+import FaceGenderEvaluation
+
 /// The training photos `train` leaves out because another photo has the same bytes: copies of validation or test
 /// photos (validation would reward memorising them, and test would count them), copies filed under another class
 /// somewhere (one of the two labels is wrong, and nothing says which), and repeats of a training photo beyond the first.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import FaceGenderDetection
+import FaceGenderEvaluation
 import FaceGenderImaging
 import FaceGenderModel
 import FaceGenderTraining
@@ -12,7 +13,7 @@ struct Calibrate: ParsableCommand {
             + "--model, a finished model file with the learning curves it carries. `train` does this itself at the end; use this "
             + "after changing the validation data, the target accuracy or the views averaged per face.")
 
-    @Option(help: "Dataset root holding Validation/ (the one the run was trained with).") var data: String
+    @Option(help: "Dataset root holding Validation/ or Validation.csv (the one the run was trained with).") var data: String
     @Option(help: "The training run's folder.") var runDir: String = "runs/latest"
     @Option(help: "A finished model file to calibrate again instead of a run's best weights.") var model: String?
     @Option(help: "Where to write the calibrated model.") var output: String = "model.safetensors"
@@ -20,34 +21,25 @@ struct Calibrate: ParsableCommand {
     @Option(help: "Folder caching decoded face crops between runs (empty: no cache).") var cacheDir: String = "runs/cache"
     @Option(help: "Haar cascade XML (default: Debian's opencv-data).") var cascade: String?
     @Option(help: "Worker threads.") var workers = 2
-    @Flag(help: "Do not average each face's prediction with its mirror image's.") var noFlipAveraging = false
-    @Option(help: "Zoom factors of the views averaged per face in use, e.g. 0.9,1,1.1 (default: the centre view only).")
-    var viewScales: ViewScales?
+    @OptionGroup var views: ViewOptions
 
     func run() throws {
-        let validation = try LabeledDataset.folder(data + "/Validation")
-        let weights = model ?? runDir + "/best.safetensors"
-        let info = try GenderClassifier(contentsOf: weights, parallelism: .init(workers: 1)).info
-        let history: [EpochRecord], config: TrainingConfig?
-        if model != nil {
-            (history, config) = (ModelHistory.read(modelPath: weights), nil)
-        } else {
-            let state = try Checkpoint.state(at: runDir + "/checkpoint.safetensors")
-            (history, config) = (state.history, state.config)
-        }
+        let validation = try DatasetSplits.split("Validation", of: data)
+        let best = try ModelBundle.load(path: model ?? runDir + "/best.safetensors", card: .none)
+        // A run's checkpoint has the whole history; the best weights only the epochs up to them.
+        let state = model == nil ? try Checkpoint.state(at: runDir + "/checkpoint.safetensors") : nil
+        let history = state?.history ?? best.history
         let detector = try FallbackDetector.standard(cascadePath: cascade)
         let bar = ProgressBar(total: validation.samples.count, label: "faces (validation)")
-        let crops = FaceCrops.cached(validation.samples, preprocessor: info.preprocessor, detector: detector, decoder: ImageDecoder(),
-                                     workers: workers, cacheDir: cacheDir.isEmpty ? nil : cacheDir) { bar.update($0) }
+        let crops = FaceCrops.cached(validation.samples, preprocessor: best.info.preprocessor, detector: detector, decoder: ImageDecoder(),
+                                     workers: workers, cacheDir: cacheDir.isEmpty ? nil : cacheDir, warn: log) { bar.update($0) }
         bar.finish()
-        let seconds = history.reduce(0) { $0 + $1.seconds }
-        let finalInfo = try Calibration.finish(bestModel: weights, validation: crops, labels: validation.samples.map(\.label),
-                                               targetAccuracy: targetAccuracy, flipAveraging: !noFlipAveraging,
-                                               viewScales: viewScales?.values, trainingSeconds: seconds, history: history,
-                                               output: output, log: log)
-        if let config {
+        let (info, summary) = try Calibration.finish(best: best, settings: CalibrationSettings(views: views.testTimeViews, targetAccuracy: targetAccuracy),
+                                                     validation: (crops, validation.samples.map(\.label)), history: history, output: output)
+        log(summary)
+        if let state {
             try LearningCurves.write(history, to: runDir)
-            try TrainingReport.write(history: history, info: finalInfo, config: config, to: runDir + "/training-report.html")
+            try TrainingReport.write(history: history, info: info, config: state.config, to: runDir + "/training-report.html")
         }
         log("model written to \(output)")
     }

@@ -2,7 +2,7 @@ import ArgumentParser
 import FaceGenderDetection
 import FaceGenderImaging
 import FaceGenderModel
-import FaceGenderTraining
+import FaceGenderEvaluation
 import Foundation
 
 struct Evaluate: ParsableCommand {
@@ -32,7 +32,8 @@ struct Evaluate: ParsableCommand {
     }
 
     func run() throws {
-        let modelPath = try ModelLocator.resolve(explicit: model)
+        var bundle = try ModelBundle.locate(explicit: model, card: .none)
+        if let viewScales { bundle.info.views.scales = viewScales.values }
         var dataset = try LabeledDataset.load(data)
         var trainingCopies: Int?
         if let trainingData {
@@ -41,12 +42,12 @@ struct Evaluate: ParsableCommand {
         }
         let detector = try FallbackDetector.standard(cascadePath: cascade)
         let bar = ProgressBar(total: dataset.samples.count, label: "evaluate")
-        let outcome = try Evaluator.run(dataset: dataset, modelPath: modelPath, detector: detector, decoder: ImageDecoder(),
-                                        workers: workers, viewScales: viewScales?.values) { bar.update($0) }
+        let outcome = try Evaluator.run(dataset: dataset, model: bundle, detector: detector, decoder: ImageDecoder(),
+                                        workers: workers) { bar.update($0) }
         bar.finish()
         for failure in outcome.unreadable.prefix(10) { log("skipped: \(failure)") }
         guard !outcome.samples.isEmpty else { throw EvaluationError.nothingEvaluated }
-        let info = outcome.modelInfo
+        let info = bundle.info
         let summary = EvaluationSummary(samples: outcome.samples, unreadable: outcome.unreadable.count, classes: info.classes,
                                         model: "\(info.name) \(info.version)", abstainBelow: info.abstainBelow,
                                         trainingCopiesLeftOut: trainingCopies)
@@ -57,7 +58,7 @@ struct Evaluate: ParsableCommand {
             try Data(table.utf8).write(to: URL(fileURLWithPath: predictions), options: .atomic)
         }
         if let report {
-            let html = EvaluationReport.html(summary, history: ModelHistory.read(modelPath: modelPath), dataName: data)
+            let html = EvaluationReport.html(summary, history: bundle.history, dataName: data)
             try Data(html.utf8).write(to: URL(fileURLWithPath: report), options: .atomic)
         }
         if format == .json { print(json); return }

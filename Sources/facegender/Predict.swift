@@ -3,7 +3,7 @@ import FaceGenderDetection
 import FaceGenderEngine
 import FaceGenderImaging
 import FaceGenderModel
-import FaceGenderTraining
+import FaceGenderEvaluation
 import Foundation
 
 struct Predict: ParsableCommand {
@@ -22,8 +22,9 @@ struct Predict: ParsableCommand {
     struct Answer: Encodable { var file: String; var faces: [Face]?; var error: String? }
 
     func run() throws {
-        let classifier = try GenderClassifier(contentsOf: try ModelLocator.resolve(explicit: model), parallelism: Parallelism(workers: 2))
-        let analyzer = FaceAnalyzer(classifier: classifier, detector: try FallbackDetector.standard(cascadePath: cascade))
+        let bundle = try ModelBundle.locate(explicit: model, card: .none)
+        let analyzer = FaceAnalyzer(classifier: try bundle.classifier(parallelism: Parallelism(workers: 2)),
+                                    detector: try FallbackDetector.standard(cascadePath: cascade))
         let decoder = ImageDecoder()
         var answers: [Answer] = []
         for file in PhotoFiles.expand(paths) {

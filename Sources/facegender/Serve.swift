@@ -34,27 +34,18 @@ struct Serve: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let modelPath = try ModelLocator.resolve(explicit: model)
+        let bundle = try ModelBundle.locate(explicit: model, card: modelCard.map { .file($0) } ?? .besideModel)
         var config = ServerConfig()
         config.host = host; config.port = port; config.maxBodyBytes = maxBodyBytes; config.maxPixels = maxPixels
         config.workers = workers; config.maxQueuedRequests = maxQueued; config.queueTimeoutSeconds = queueTimeout
         config.idleTimeoutSeconds = idleTimeout
-        config.modelCardPath = modelCard ?? defaultModelCard(besides: modelPath)
+        config.modelCard = bundle.card
         let detector = try FallbackDetector.standard(cascadePath: cascade)
-        let analyzers = try (0..<workers).map { _ in
-            FaceAnalyzer(classifier: try GenderClassifier(contentsOf: modelPath, parallelism: Parallelism(workers: 1)), detector: detector)
-        }
-        let pool = InferencePool(analyzers: analyzers, decoder: ImageDecoder(limits: config.decodeLimits),
-                                 maxQueued: maxQueued, queueTimeoutSeconds: queueTimeout)
+        let pool = InferencePool(analyzers: try bundle.analyzers(count: workers, detector: detector),
+                                 decoder: ImageDecoder(limits: config.decodeLimits), maxQueued: maxQueued, queueTimeoutSeconds: queueTimeout)
         var logger = Logger(label: "facegender")
         logger.logLevel = .info
-        logger.info("model \(modelPath) (\(pool.modelInfo.name) \(pool.modelInfo.version)); listening on http://\(host):\(port)/")
+        logger.info("model \(bundle.path) (\(bundle.info.name) \(bundle.info.version)), card \(bundle.card?.path ?? "none"); listening on http://\(host):\(port)/")
         try await buildApplication(config: config, predictor: pool, logger: logger).runService()
-    }
-
-    private func defaultModelCard(besides modelPath: String) -> String? {
-        let folder = URL(fileURLWithPath: modelPath).deletingLastPathComponent()
-        return [folder.appendingPathComponent("MODEL_CARD.md"), folder.deletingLastPathComponent().appendingPathComponent("MODEL_CARD.md")]
-            .map(\.path).first { FileManager.default.fileExists(atPath: $0) }
     }
 }

@@ -3,6 +3,7 @@ import Dispatch
 import FaceGenderDetection
 import FaceGenderEngine
 import FaceGenderImaging
+import FaceGenderEvaluation
 import FaceGenderModel
 import FaceGenderTraining
 import Foundation
@@ -41,21 +42,14 @@ struct Train: AsyncParsableCommand {
     @Option(help: "Images per step.") var batchSize = 64
     @Option(help: "Peak learning rate.") var learningRate: Float = 2e-3
     @Option(help: "Learning-rate schedule: cosine, onecycle or constant (all with warm-up).") var schedule: TrainingConfig.ScheduleKind = .cosine
-    @Option(help: "Optimiser: adamw or sgd (Nesterov momentum 0.9).") var optimizer: TrainingConfig.OptimizerKind = .adamw
     @Option(help: "Decoupled weight decay.") var weightDecay: Float = 0.05
     @Option(help: "Label smoothing of the cross-entropy.") var labelSmoothing: Float = 0.1
     @Option(help: "Dropout before the classifier layer.") var dropout: Float = 0.2
     @Flag(help: "Train without augmentation (for comparison; expect overfitting).") var noAugmentation = false
     @Option(help: "Share of samples whose crop area outside the photo (replicated edges) is replaced by other content.")
     var outsideFill: Float = 0.5
-    @Option(help: "Probability of each camera degradation of a training crop: low resolution (a 19-48 px face), hard JPEG.")
-    var cameraDegradation: Float = 0
     @Option(help: "Decay of the weight moving average that is validated and shipped (0: use the last step's weights).")
     var weightAverageDecay: Float = 0.999
-    @Option(help: "mixup's alpha: blend each training batch with itself shuffled, weight ~ Beta(alpha, alpha), 0 < alpha <= 1; 0: off.")
-    var mixup: Float = 0
-    @Option(help: "Self-distillation: blend each photo's target with the network's own last answer for it, by a weight growing to this in the last epoch, 0 < weight < 1; 0: off.")
-    var selfDistillation: Float = 0
     @Option(help: "Early stopping: epochs without validation improvement (0: never).") var patience = 6
     @Option(help: "Random seed: the same seed and data give the same model.") var seed: UInt64 = 1
     @Option(help: "Worker threads.") var workers = 2
@@ -64,15 +58,11 @@ struct Train: AsyncParsableCommand {
     var oversample: [String] = []
     @Option(help: "Train on each class split by a group's values, e.g. age_summary (under 10, 10-19, 20+ from UTKFace names); the model still answers the classes.")
     var subclassesBy: String?
-    @Option(help: "Train the first epochs on lower-resolution views, as SIDE:EPOCHS,... (e.g. 32:14,48:12: 14 epochs at 32 px, 12 at 48, the rest at --input-side); cheaper epochs.")
-    var progressiveResizing: String?
     @Option(help: "Haar cascade XML (default: Debian's opencv-data).") var cascade: String?
     @Flag(help: "Train on byte-identical copies too (of validation or test photos, under two classes, or repeated).")
     var keepDuplicates = false
     @Flag(help: "Continue the run in --run-dir from its checkpoint.") var resume = false
-    @Flag(help: "Do not average each face's prediction with its mirror image's.") var noFlipAveraging = false
-    @Option(help: "Zoom factors of the views averaged per face in use, e.g. 0.9,1,1.1 (default: the centre view only).")
-    var viewScales: ViewScales?
+    @OptionGroup var views: ViewOptions
 
     func validate() throws {
         guard Architecture(rawValue: architecture) != nil else {
@@ -81,25 +71,11 @@ struct Train: AsyncParsableCommand {
         guard (0..<1).contains(weightAverageDecay) else { throw ValidationError("--weight-average-decay must be in [0, 1)") }
         guard (1...3).contains(faceMargin) else { throw ValidationError("--face-margin enlarges the face box, from 1 to 3") }
         guard (0...1).contains(outsideFill) else { throw ValidationError("--outside-fill is a share of samples, from 0 to 1") }
-        guard (0...1).contains(cameraDegradation) else { throw ValidationError("--camera-degradation is a probability, from 0 to 1") }
-        guard (0...1).contains(mixup) else { throw ValidationError("--mixup is Beta's alpha, from 0 (off) to 1") }
-        guard (0..<1).contains(selfDistillation) else { throw ValidationError("--self-distillation is a weight, from 0 (off) to below 1") }
-        guard mixup == 0 || selfDistillation == 0 else {
-            throw ValidationError("--mixup and --self-distillation cannot be combined (the remembered answers would be for blends); choose one")
-        }
         guard epochs > 0, batchSize > 0, learningRate > 0, workers > 0, inputSide >= 16 else {
             throw ValidationError("--epochs, --batch-size, --learning-rate and --workers must be positive, --input-side at least 16")
         }
         for rule in oversample where GroupOversampling(argument: rule) == nil {
             throw ValidationError("--oversample \(rule): expected KEY=VALUE:FACTOR with a positive factor, e.g. age=0-9:2")
-        }
-        if let progressiveResizing {
-            guard let stages = ProgressiveResizing(argument: progressiveResizing) else {
-                throw ValidationError("--progressive-resizing \(progressiveResizing): expected SIDE:EPOCHS,... with sides of at least 16, e.g. 32:14,48:12")
-            }
-            guard stages.epochs < epochs, stages.stages.allSatisfy({ $0.side <= inputSide }) else {
-                throw ValidationError("--progressive-resizing must leave epochs at full size (fewer than --epochs \(epochs)) and use sides up to --input-side \(inputSide)")
-            }
         }
         guard (0..<1).contains(dropout), (0..<1).contains(labelSmoothing) else { throw ValidationError("--dropout and --label-smoothing must be in [0, 1)") }
     }
@@ -107,17 +83,13 @@ struct Train: AsyncParsableCommand {
     var trainingConfig: TrainingConfig {
         var c = TrainingConfig()
         c.architecture = architecture; c.inputSide = inputSide; c.epochs = epochs; c.batchSize = batchSize
-        c.learningRate = learningRate; c.schedule = schedule; c.optimizer = optimizer; c.weightDecay = weightDecay
+        c.learningRate = learningRate; c.schedule = schedule; c.weightDecay = weightDecay
         c.labelSmoothing = labelSmoothing; c.dropout = dropout; c.patience = patience; c.seed = seed; c.workers = workers
         c.timeBudgetSeconds = timeBudgetMinutes * 60
         c.oversample = oversample.compactMap(GroupOversampling.init(argument:))
         c.augmentation.outsideFill = outsideFill
-        c.augmentation.cameraDegradation = cameraDegradation > 0 ? cameraDegradation : nil
-        c.weightAverageDecay = weightAverageDecay > 0 ? weightAverageDecay : nil  // nil: as in runs from before averaging
-        c.mixupAlpha = mixup > 0 ? mixup : nil
-        c.selfDistillation = selfDistillation > 0 ? selfDistillation : nil
+        c.weightAverageDecay = weightAverageDecay
         c.subclassGroup = subclassesBy
-        c.progressiveResizing = progressiveResizing.flatMap(ProgressiveResizing.init(argument:))
         if noAugmentation { c.augmentation = .none }
         return c
     }
@@ -147,9 +119,10 @@ struct Train: AsyncParsableCommand {
             trainLabels = split.labels
             log("each class split by \(key) in training: \(split.names.joined(separator: ", "))")
         }
+        let trainingLog = TrainingLog()
         let trainer = try Trainer(config: config, info: info, train: (trainCrops, trainLabels),
                                   validation: (validationCrops, splits.validation.samples.map(\.label)),
-                                  trainGroups: splits.train.samples.map(\.groups), runDirectory: runDir, log: log)
+                                  trainGroups: splits.train.samples.map(\.groups), runDirectory: runDir, observe: trainingLog.observe)
         if resume { try trainer.resume() }
         for rule in config.oversample {
             let matched = splits.train.samples.filter { $0.groups[rule.key] == rule.value }.count
@@ -166,10 +139,11 @@ struct Train: AsyncParsableCommand {
         if result.interrupted { throw ExitCode(130) }
 
         log("training took \(ProgressBar.clock(result.seconds)); best validation loss at epoch \(result.state.bestEpoch + 1)")
-        let finalInfo = try Calibration.finish(bestModel: trainer.bestFile, validation: validationCrops,
-                                               labels: splits.validation.samples.map(\.label),
-                                               targetAccuracy: config.abstainTargetAccuracy, flipAveraging: !noFlipAveraging, viewScales: viewScales?.values, trainingSeconds: result.seconds, history: result.state.history,
-                                               output: output, log: log)
+        let validation = (validationCrops, splits.validation.samples.map(\.label))
+        let (finalInfo, summary) = try Calibration.finish(best: try ModelBundle.load(path: trainer.bestFile, card: .none),
+                                                          settings: CalibrationSettings(views: views.testTimeViews, targetAccuracy: config.abstainTargetAccuracy),
+                                                          validation: validation, history: result.state.history, output: output)
+        log(summary)
         try TrainingReport.write(history: result.state.history, info: finalInfo, config: config, to: runDir + "/training-report.html")
         log("model written to \(output); learning curves and report in \(runDir)/")
     }
@@ -177,7 +151,7 @@ struct Train: AsyncParsableCommand {
     private func crops(_ set: LabeledDataset, _ name: String, _ pre: FacePreprocessor, _ detector: FaceDetector) -> FaceCrops {
         let bar = ProgressBar(total: set.samples.count, label: "faces (\(name))")
         let crops = FaceCrops.cached(set.samples, preprocessor: pre, detector: detector, decoder: ImageDecoder(), workers: workers,
-                                     cacheDir: cacheDir.isEmpty ? nil : cacheDir) { bar.update($0) }
+                                     cacheDir: cacheDir.isEmpty ? nil : cacheDir, warn: log) { bar.update($0) }
         bar.finish()
         log("\(name): \(crops.count - crops.unreadableCount) photos, \(crops.wholeImageCount) without a detected face "
             + "(classified on the whole image), \(crops.unreadableCount) unreadable and skipped")
@@ -197,7 +171,6 @@ func log(_ message: String) {
 }
 
 extension TrainingConfig.ScheduleKind: ExpressibleByArgument {}
-extension TrainingConfig.OptimizerKind: ExpressibleByArgument {}
 
 /// Turns SIGINT/SIGTERM into a stop request, so training checkpoints before it exits.
 final class StopSignals {

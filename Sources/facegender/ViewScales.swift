@@ -1,5 +1,6 @@
 import Foundation
 import ArgumentParser
+import FaceGenderModel
 
 /// `--view-scales 0.9,1,1.1`: the zoom factors of the views of a face whose predictions are averaged.
 struct ViewScales: ExpressibleByArgument {
@@ -11,5 +12,16 @@ struct ViewScales: ExpressibleByArgument {
         guard !values.isEmpty, values.count == parts.count,
               values.allSatisfy({ (0.5...2).contains($0) }) else { return nil }
         self.values = values
+    }
+}
+
+/// How the finished model looks at each face (`train`, `calibrate`): zoomed views and their mirror images.
+struct ViewOptions: ParsableArguments {
+    @Flag(help: "Do not average each face's prediction with its mirror image's.") var noFlipAveraging = false
+    @Option(help: "Zoom factors of the views averaged per face in use, e.g. 0.9,1,1.1 (default: the centre view only).")
+    var viewScales: ViewScales?
+
+    var testTimeViews: TestTimeViews {
+        TestTimeViews(scales: viewScales?.values ?? [1], mirror: noFlipAveraging ? .none : .averaged)
     }
 }

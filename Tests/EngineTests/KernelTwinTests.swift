@@ -40,9 +40,8 @@ import Testing
     func sameConvolutionByIm2colMatchesDefinition(width: Int) {
         var rng = RandomGenerator(seed: 51)
         for workers in [1, 2] {
-            let conv = Conv2D(name: "c", inChannels: 9, outChannels: 5, kernel: 3, padding: 1,
+            let conv = Conv2D(name: "c", inChannels: 9, outChannels: 5, kernel: 3, padding: 1, algorithm: .im2col,
                               parallelism: Parallelism(workers: workers), rng: &rng)
-            conv.allowsWinograd = false; conv.allowsDirect = false
             for batch in [1, 3] {
                 let x = randomTensor([batch, 9, 6, width], seed: 52)
                 let fast = conv.forward(x, mode: .inference).array

@@ -5,7 +5,7 @@ import Testing
 @Suite struct NetworkTests {
     static let smallSpec = ModelSpec(inputChannels: 1, inputHeight: 8, inputWidth: 8, layers: [
         .conv(outChannels: 4, kernel: 3, stride: 1, padding: 1, bias: false), .batchNorm, .relu,
-        .residual(body: [.conv(outChannels: 8, kernel: 3, stride: 2, padding: 1, bias: false), .batchNorm, .silu,
+        .residual(body: [.conv(outChannels: 8, kernel: 3, stride: 2, padding: 1, bias: false), .batchNorm, .relu,
                          .depthwiseConv(kernel: 3, stride: 1, padding: 1), .batchNorm, .squeezeExcite(reduction: 4)],
                   shortcut: [.conv(outChannels: 8, kernel: 1, stride: 2, padding: 0, bias: false), .batchNorm]),
         .relu, .maxPool(kernel: 2, stride: 2), .globalAvgPool, .dropout(rate: 0.1), .dense(outFeatures: 2),

@@ -3,10 +3,12 @@ import Testing
 
 /// Winograd F(4x4, 3x3) against the definition, against im2col, in backward, and fused with BatchNorm + ReLU.
 @Suite struct WinogradTests {
-    func conv(_ c: Int, _ oc: Int, bias: Bool = false, workers: Int, seed: UInt64 = 11) -> Conv2D {
+    /// The same seed gives the same weights whatever the algorithm, so a Winograd layer has an im2col twin.
+    func conv(_ c: Int, _ oc: Int, bias: Bool = false, workers: Int, seed: UInt64 = 11,
+              algorithm: ConvolutionAlgorithm = .fastest) -> Conv2D {
         var rng = RandomGenerator(seed: seed)
         let conv = Conv2D(name: "w", inChannels: c, outChannels: oc, kernel: 3, stride: 1, padding: 1, bias: bias,
-                          parallelism: Parallelism(workers: workers), rng: &rng)
+                          algorithm: algorithm, parallelism: Parallelism(workers: workers), rng: &rng)
         if let b = conv.bias { for i in 0..<oc { b.value[i] = Float(i) * 0.1 - 0.3 } }
         // Small test maps have few tiles, which the engine would hand to im2col: force Winograd here.
         conv.winogradMinimumTiles = 0
@@ -40,8 +42,7 @@ import Testing
         let layer = conv(64, 48, bias: true, workers: 2)
         let x = randomTensor([5, 64, 16, 16], seed: 6)
         let winograd = layer.forward(x, mode: .training).array
-        layer.allowsWinograd = false
-        let columns = layer.forward(x, mode: .training).array
+        let columns = conv(64, 48, bias: true, workers: 2, algorithm: .im2col).forward(x, mode: .training).array
         let worst = zip(winograd, columns).map { abs($0 - $1) }.max() ?? 0
         #expect(worst < 5e-4, "largest difference \(worst)")
     }
@@ -70,26 +71,24 @@ import Testing
         let x = randomTensor([3, 16, 10, 9], seed: 3), dy = randomTensor([3, 24, 10, 9], seed: 4)
         _ = layer.forward(x, mode: .training)
         let winograd = layer.backward(dy).array
-        layer.allowsWinograd = false
-        _ = layer.forward(x, mode: .training)
-        let columns = layer.backward(dy).array
+        let twin = conv(16, 24, workers: 2, algorithm: .im2col)
+        _ = twin.forward(x, mode: .training)
+        let columns = twin.backward(dy).array
         let worst = zip(winograd, columns).map { abs($0 - $1) }.max() ?? 0
         #expect(worst < 5e-4, "largest difference \(worst)")
     }
 
     @Test(arguments: [(10, 9, 3), (32, 32, 2), (4, 4, 70)])
     func weightGradientMatchesIm2col(height: Int, width: Int, batch: Int) {
-        let layer = conv(16, 24, bias: true, workers: 2)
         let x = randomTensor([batch, 16, height, width], seed: 3), dy = randomTensor([batch, 24, height, width], seed: 4)
-        func gradients() -> (weight: [Float], bias: [Float]) {
+        func gradients(_ layer: Conv2D) -> (weight: [Float], bias: [Float]) {
             layer.weight.gradient.zero(); layer.bias!.gradient.zero()
             _ = layer.forward(x, mode: .training)
             _ = layer.backward(dy)
             return (layer.weight.gradient.array, layer.bias!.gradient.array)
         }
-        let winograd = gradients()
-        layer.allowsWinograd = false
-        let columns = gradients()
+        let winograd = gradients(conv(16, 24, bias: true, workers: 2))
+        let columns = gradients(conv(16, 24, bias: true, workers: 2, algorithm: .im2col))
         let scale = columns.weight.map(abs).max() ?? 1
         let worst = zip(winograd.weight, columns.weight).map { abs($0 - $1) }.max() ?? 0
         #expect(worst / scale < 1e-4, "largest difference \(worst) of \(scale)")

@@ -6,8 +6,8 @@ import Testing
 @Suite struct ClassifierTests {
     func classifier(flip: Bool) throws -> GenderClassifier {
         let network = try Network(spec: Architecture.tiny.spec(inputSide: 16, classes: 2, dropout: 0), seed: 4, parallelism: Parallelism(workers: 1))
-        var info = ModelInfo(name: "t", version: "0", classes: ["Female", "Male"], preprocessor: FacePreprocessor(inputSide: 16))
-        info.flipAveraging = flip
+        let info = ModelInfo(name: "t", version: "0", classes: ["Female", "Male"], preprocessor: FacePreprocessor(inputSide: 16),
+                             views: TestTimeViews(scales: [1], mirror: flip ? .averaged : .none))
         return GenderClassifier(network: network, info: info)
     }
 
@@ -58,17 +58,17 @@ import Testing
         let network = try Network(spec: Architecture.tiny.spec(inputSide: 16, classes: 6, dropout: 0), seed: 4, parallelism: Parallelism(workers: 1))
         var info = ModelInfo(name: "t", version: "0", classes: ["Female", "Male"], preprocessor: FacePreprocessor(inputSide: 16))
         info.subclasses = ["10-19", "20+", "under 10"]
-        info.flipAveraging = true
+        info.views.mirror = .averaged
         let path = NSTemporaryDirectory() + "fg-sub-\(UUID().uuidString).safetensors"
         defer { try? FileManager.default.removeItem(atPath: path) }
-        try GenderClassifier(network: network, info: info).save(to: path)
-        let loaded = try GenderClassifier(contentsOf: path, parallelism: Parallelism(workers: 1))
+        try GenderClassifier(network: network, info: info).save(to: path, history: [])
+        let loaded = try ModelBundle.load(path: path, card: .none).classifier()
         #expect(loaded.info.outputsPerClass == 3)
         let p = loaded.probabilities(batch(mirrored: false))
         #expect(p.count == 2 && p.allSatisfy { $0.count == 2 && abs($0.reduce(0, +) - 1) < 1e-9 })
-        info.subclasses = nil  // six outputs, two classes
-        try GenderClassifier(network: network, info: info).save(to: path)
-        #expect(throws: ClassifierError.self) { try GenderClassifier(contentsOf: path, parallelism: Parallelism(workers: 1)) }
+        info.subclasses = []  // six outputs, two classes
+        try GenderClassifier(network: network, info: info).save(to: path, history: [])
+        #expect(throws: ClassifierError.self) { try ModelBundle.load(path: path, card: .none) }
     }
 
     @Test func inconsistentModelFilesAreTypedErrors() throws {
@@ -77,15 +77,15 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: path) }
         // Preprocessing says 32 px, the network was built for 16.
         try GenderClassifier(network: network, info: ModelInfo(name: "t", version: "0", classes: ["A", "B"],
-                                                               preprocessor: FacePreprocessor(inputSide: 32))).save(to: path)
-        #expect(throws: ClassifierError.self) { try GenderClassifier(contentsOf: path, parallelism: Parallelism(workers: 1)) }
+                                                               preprocessor: FacePreprocessor(inputSide: 32))).save(to: path, history: [])
+        #expect(throws: ClassifierError.self) { try ModelBundle.load(path: path, card: .none) }
         // Three class names for two outputs.
         try GenderClassifier(network: network, info: ModelInfo(name: "t", version: "0", classes: ["A", "B", "C"],
-                                                               preprocessor: FacePreprocessor(inputSide: 16))).save(to: path)
-        #expect(throws: ClassifierError.self) { try GenderClassifier(contentsOf: path, parallelism: Parallelism(workers: 1)) }
+                                                               preprocessor: FacePreprocessor(inputSide: 16))).save(to: path, history: [])
+        #expect(throws: ClassifierError.self) { try ModelBundle.load(path: path, card: .none) }
         // A plain safetensors model without FaceGender info.
         try ModelFile.save(network, metadata: [:], to: path)
-        #expect(throws: ClassifierError.self) { try GenderClassifier(contentsOf: path, parallelism: Parallelism(workers: 1)) }
+        #expect(throws: ClassifierError.self) { try ModelBundle.load(path: path, card: .none) }
     }
 
     func crops(_ count: Int, side: Int) -> [RGBImage] {
@@ -97,19 +97,18 @@ import Testing
         }
     }
 
-    /// Crops are seen in every view of `viewScales`; their logits are the mean of the views' logits.
+    /// Crops are seen in every view of `views.scales`; their logits are the mean of the views' logits.
     @Test func viewsAreAveragedPerCrop() throws {
         let classifier = try classifier(flip: true)
         let faces = crops(3, side: classifier.info.preprocessor.cropSide)
         func single(_ scale: Double) -> [Float] {
-            classifier.info.viewScales = [scale]
+            classifier.info.views.scales = [scale]
             return classifier.logits(crops: faces).array
         }
         let zoomedOut = single(0.9), centre = single(1), zoomedIn = single(1.1)
-        classifier.info.viewScales = nil
-        #expect(classifier.logits(crops: faces).array == centre, "no views: the centre view alone")
+        #expect(zoomedOut.count == 3 * 2)
         #expect(zoomedOut != centre && zoomedIn != centre, "the views see different pixels")
-        classifier.info.viewScales = [0.9, 1, 1.1]
+        classifier.info.views.scales = [0.9, 1, 1.1]
         let averaged = classifier.logits(crops: faces).array
         #expect(averaged.count == 3 * 2)
         for i in averaged.indices { #expect(abs(averaged[i] - (zoomedOut[i] + centre[i] + zoomedIn[i]) / 3) < 1e-5) }

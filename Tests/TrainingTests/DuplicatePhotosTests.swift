@@ -1,3 +1,4 @@
+import FaceGenderEvaluation
 import FaceGenderTraining
 import Foundation
 import Testing

@@ -1,4 +1,5 @@
 import FaceGenderEngine
+import FaceGenderEvaluation
 import FaceGenderTraining
 import Testing
 

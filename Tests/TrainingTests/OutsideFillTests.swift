@@ -2,6 +2,7 @@ import FaceGenderDetection
 import FaceGenderEngine
 import FaceGenderImaging
 import FaceGenderModel
+import FaceGenderEvaluation
 import FaceGenderTraining
 import Foundation
 import TestSupport

@@ -2,6 +2,7 @@ import FaceGenderDetection
 import FaceGenderEngine
 import FaceGenderImaging
 import FaceGenderModel
+import FaceGenderEvaluation
 import FaceGenderTraining
 import Foundation
 import Testing
@@ -15,15 +16,18 @@ import Testing
         return c
     }
 
-    func trainer(_ data: TinyData, _ config: TrainingConfig, runDir: String, faceMargin: Double = 1.2) throws -> Trainer {
+    func trainer(_ data: TinyData, _ config: TrainingConfig, runDir: String, faceMargin: Double = 1.2,
+                 observe: @escaping (TrainingEvent) -> Void = { _ in }) throws -> Trainer {
         let pre = FacePreprocessor(inputSide: config.inputSide, faceMargin: faceMargin)
         let detector = try makeDetector()
         let train = try LabeledDataset.folder(data.path("Train")), val = try LabeledDataset.folder(data.path("Validation"))
         let crops = { (d: LabeledDataset) in FaceCrops.build(d.samples, preprocessor: pre, detector: detector, decoder: ImageDecoder(), workers: 2) }
         return try Trainer(config: config, info: ModelInfo(name: "t", version: "0", classes: train.classes, preprocessor: pre),
                            train: (crops(train), train.samples.map(\.label)), validation: (crops(val), val.samples.map(\.label)),
-                           runDirectory: runDir, log: { _ in })
+                           runDirectory: runDir, observe: observe)
     }
+
+    let settings = CalibrationSettings(views: TestTimeViews(scales: [1], mirror: .averaged), targetAccuracy: 0.97)
 
     func temporaryDirectory() -> String {
         FileManager.default.temporaryDirectory.appendingPathComponent("fg-run-\(UUID().uuidString)").path
@@ -57,7 +61,8 @@ import Testing
         let pre = FacePreprocessor(inputSide: 48), detector = try makeDetector()
         let samples = try LabeledDataset.folder(data.path("Train")).samples
         func load() -> FaceCrops {
-            FaceCrops.cached(samples, preprocessor: pre, detector: detector, decoder: ImageDecoder(), workers: 2, cacheDir: cacheDir)
+            FaceCrops.cached(samples, preprocessor: pre, detector: detector, decoder: ImageDecoder(), workers: 2, cacheDir: cacheDir,
+                             warn: { Issue.record("unexpected warning: \($0)") })
         }
         let built = load()
         #expect(try FileManager.default.contentsOfDirectory(atPath: cacheDir).count == 1)
@@ -68,32 +73,52 @@ import Testing
         #expect(!built.inside.allSatisfy { $0.isWhole(side: pre.cropSide) }, "aligned photos' crops reach past the photo")
     }
 
+    /// A cache that cannot be written is said, not swallowed; the crops are built all the same.
+    @Test func anUnwritableCropCacheIsReported() throws {
+        let data = try TinyData(perClass: ["Train": 2, "Validation": 1])
+        defer { data.remove() }
+        let pre = FacePreprocessor(inputSide: 48)
+        let samples = try LabeledDataset.folder(data.path("Train")).samples
+        var warnings: [String] = []
+        let crops = FaceCrops.cached(samples, preprocessor: pre, detector: try makeDetector(), decoder: ImageDecoder(), workers: 2,
+                                     cacheDir: "/dev/null/cache", warn: { warnings.append($0) })
+        #expect(crops.count == samples.count && crops.unreadableCount == 0)
+        #expect(warnings.count == 1 && warnings[0].contains("/dev/null/cache"), "\(warnings)")
+    }
+
     @Test func tinyTrainingLearnsAndWritesCheckpoints() throws {
         let data = try TinyData()
         defer { data.remove() }
         let runDir = temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: runDir) }
-        let t = try trainer(data, config(epochs: 3), runDir: runDir)
+        var events: [TrainingEvent] = []
+        let t = try trainer(data, config(epochs: 3), runDir: runDir, observe: { events.append($0) })
         let result = try t.run(stop: StopFlag())
         #expect(result.state.history.count == 3)
+        // The observer hears every epoch start and end, and every step, in order.
+        let kinds = events.map { e -> String in
+            switch e {
+            case .epochStarted: return "start"
+            case .stepFinished: return "step"
+            case .epochFinished: return "end"
+            case .note: return "note"
+            }
+        }
+        let steps = result.state.globalStep / 3
+        #expect(kinds == Array(repeating: ["start"] + Array(repeating: "step", count: steps) + ["end"], count: 3).flatMap { $0 })
         #expect(!result.interrupted && !result.stoppedEarly)
         #expect(result.state.history.allSatisfy { $0.trainLoss.isFinite && $0.validationLoss.isFinite })
         #expect(FileManager.default.fileExists(atPath: t.checkpointFile) && FileManager.default.fileExists(atPath: t.bestFile))
-        let best = try GenderClassifier(contentsOf: t.bestFile, parallelism: Parallelism(workers: 1))
-        #expect(best.info.classes == ["Female", "Male"])
+        let best = try ModelBundle.load(path: t.bestFile, card: .none)
+        #expect(best.info.classes == ["Female", "Male"] && best.history.count == result.state.bestEpoch + 1)
     }
 
-    /// Also with mixup, whose blends are drawn from the step number, and with self-distillation, whose answers
-    /// recorded before the stop are the second epoch's targets.
-    @Test(arguments: zip([nil, Float(0.4), nil] as [Float?], [nil, nil, Float(0.5)] as [Float?]))
-    func resumeContinuesExactly(mixupAlpha: Float?, selfDistillation: Float?) throws {
+    @Test func resumeContinuesExactly() throws {
         let data = try TinyData()
         defer { data.remove() }
         let straightDir = temporaryDirectory(), resumedDir = temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: straightDir); try? FileManager.default.removeItem(atPath: resumedDir) }
-        var settings = config()
-        settings.mixupAlpha = mixupAlpha
-        settings.selfDistillation = selfDistillation
+        let settings = config()
 
         let straight = try trainer(data, settings, runDir: straightDir)
         _ = try straight.run(stop: StopFlag())
@@ -113,84 +138,6 @@ import Testing
         expectSameTensors(straight.network.namedTensors, second.network.namedTensors, "after resume")
         #expect(finished.state.history.map(\.validationLoss) == straight.state.history.map(\.validationLoss))
         expectSameTensors(try #require(straight.average).state, try #require(second.average).state, "after resume")
-    }
-
-    /// mixup really changes what is trained (a dead code path would leave the weights as without it).
-    @Test func mixupChangesTraining() throws {
-        let data = try TinyData()
-        defer { data.remove() }
-        let plainDir = temporaryDirectory(), mixedDir = temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: plainDir); try? FileManager.default.removeItem(atPath: mixedDir) }
-        var settings = config(epochs: 1)
-        let plain = try trainer(data, settings, runDir: plainDir)
-        _ = try plain.run(stop: StopFlag())
-        settings.mixupAlpha = 0.4
-        let mixed = try trainer(data, settings, runDir: mixedDir)
-        let result = try mixed.run(stop: StopFlag())
-        #expect(result.state.history.allSatisfy { $0.trainLoss.isFinite && $0.validationLoss.isFinite })
-        #expect(zip(plain.network.namedTensors, mixed.network.namedTensors).contains { $0.tensor.array != $1.tensor.array })
-    }
-
-    /// Self-distillation really changes what is trained from the second epoch on (its weight is 0 in the first),
-    /// and its answers are the network's softmax rows.
-    @Test func selfDistillationChangesTraining() throws {
-        let data = try TinyData()
-        defer { data.remove() }
-        let plainDir = temporaryDirectory(), distilledDir = temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: plainDir); try? FileManager.default.removeItem(atPath: distilledDir) }
-        var settings = config(epochs: 2)
-        let plain = try trainer(data, settings, runDir: plainDir)
-        _ = try plain.run(stop: StopFlag())
-        settings.selfDistillation = 0.5
-        let distilled = try trainer(data, settings, runDir: distilledDir)
-        let result = try distilled.run(stop: StopFlag())
-        #expect(result.state.history.first?.trainLoss == plain.state.history.first?.trainLoss, "the first epoch trains on the labels alone")
-        #expect(zip(plain.network.namedTensors, distilled.network.namedTensors).contains { $0.tensor.array != $1.tensor.array })
-        let answers = try #require(distilled.distillation).answers
-        let k = answers.sampleCount, rows = answers.count / k
-        for row in 0..<rows {
-            let sum = (0..<k).map { answers[row * k + $0] }.reduce(0, +)
-            #expect(abs(sum - 1) < 1e-4)
-        }
-        #expect((0..<answers.count).contains { answers[$0] > 0.01 && answers[$0] < 0.99 }, "answers are the network's, not the labels")
-    }
-
-    @Test func selfDistillationWithMixupIsATypedError() throws {
-        let data = try TinyData(perClass: ["Train": 2, "Validation": 2])
-        defer { data.remove() }
-        let runDir = temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: runDir) }
-        var settings = config(epochs: 1)
-        settings.mixupAlpha = 0.2; settings.selfDistillation = 0.5
-        #expect(throws: TrainingError.self) { try trainer(data, settings, runDir: runDir) }
-    }
-
-    /// Progressive resizing: the loader makes batches of the stage's side, and training runs through the
-    /// change of side (a dead option would leave the weights as without it).
-    @Test func progressiveResizingTrainsOnSmallerImagesFirst() throws {
-        let data = try TinyData()
-        defer { data.remove() }
-        let pre = FacePreprocessor(inputSide: 32)
-        let train = try LabeledDataset.folder(data.path("Train"))
-        let crops = FaceCrops.build(train.samples, preprocessor: pre, detector: try makeDetector(), decoder: ImageDecoder(), workers: 2)
-        let loader = BatchLoader(crops: crops, labels: train.samples.map(\.label), order: Array(train.samples.indices), batchSize: 4,
-                                 preprocessor: pre, policy: AugmentationPolicy(), seed: 1, side: 16)
-        #expect(try #require(loader.next()).images.shape == [4, 3, 16, 16])
-
-        let plainDir = temporaryDirectory(), resizedDir = temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: plainDir); try? FileManager.default.removeItem(atPath: resizedDir) }
-        var settings = config(epochs: 2)
-        let plain = try trainer(data, settings, runDir: plainDir)
-        _ = try plain.run(stop: StopFlag())
-        settings.progressiveResizing = ProgressiveResizing(argument: "16:1")
-        let resized = try trainer(data, settings, runDir: resizedDir)
-        let result = try resized.run(stop: StopFlag())
-        #expect(result.state.history.count == 2)
-        #expect(result.state.history.allSatisfy { $0.trainLoss.isFinite && $0.validationLoss.isFinite })
-        #expect(zip(plain.network.namedTensors, resized.network.namedTensors).contains { $0.tensor.array != $1.tensor.array })
-        // Every epoch at low resolution would leave no full-size epoch to keep.
-        settings.progressiveResizing = ProgressiveResizing(argument: "16:2")
-        #expect(throws: TrainingError.self) { try trainer(data, settings, runDir: resizedDir) }
     }
 
     func expectSameTensors(_ a: [NamedTensor], _ b: [NamedTensor], _ context: String) {
@@ -223,7 +170,7 @@ import Testing
         defer { for d in runDirs { try? FileManager.default.removeItem(atPath: d) } }
         var averaged = config(epochs: 2), plain = config(epochs: 2)
         averaged.weightAverageDecay = 0.9
-        plain.weightAverageDecay = nil
+        plain.weightAverageDecay = 0
         let a = try trainer(data, averaged, runDir: runDirs[0]), b = try trainer(data, plain, runDir: runDirs[1])
         #expect(b.average == nil)
         // Validation after epoch 1 swaps the average in and out; the live weights must come back bit for bit.
@@ -251,16 +198,15 @@ import Testing
         let crops = { (d: LabeledDataset) in FaceCrops.build(d.samples, preprocessor: pre, detector: detector, decoder: ImageDecoder(), workers: 2) }
         let valCrops = crops(val)
         let t = try Trainer(config: c, info: info, train: (crops(train), split.labels), validation: (valCrops, val.samples.map(\.label)),
-                            runDirectory: runDir, log: { _ in })
+                            runDirectory: runDir, observe: { _ in })
         #expect(t.network.outputShape == [2 * split.names.count])
         let result = try t.run(stop: StopFlag())
         #expect(result.state.history.allSatisfy { $0.validationLoss.isFinite && $0.validationLoss < 2 && $0.trainAccuracy <= 1 })
         let model = runDir + "/model.safetensors"
-        let calibrated = try Calibration.finish(bestModel: t.bestFile, validation: valCrops, labels: val.samples.map(\.label),
-                                                targetAccuracy: 0.97, flipAveraging: true, trainingSeconds: 1,
-                                                history: result.state.history, output: model, log: { _ in })
-        #expect(calibrated.subclasses == split.names)
-        let classifier = try GenderClassifier(contentsOf: model, parallelism: Parallelism(workers: 1))
+        let calibrated = try Calibration.finish(best: try ModelBundle.load(path: t.bestFile, card: .none), settings: settings,
+                                                validation: (valCrops, val.samples.map(\.label)), history: result.state.history, output: model)
+        #expect(calibrated.info.subclasses == split.names)
+        let classifier = try ModelBundle.load(path: model, card: .none).classifier()
         let batch = Tensor(shape: [1, 3, 32, 32])
         pre.write(valCrops.crop(0), into: batch, index: 0)
         #expect(classifier.probabilities(batch)[0].count == 2)
@@ -296,13 +242,14 @@ import Testing
         let modelPath = runDir + "/model.safetensors"
         let val = try LabeledDataset.folder(data.path("Validation"))
         let valCrops = FaceCrops.build(val.samples, preprocessor: t.info.preprocessor, detector: try makeDetector(), decoder: ImageDecoder(), workers: 2)
-        let info = try Calibration.finish(bestModel: t.bestFile, validation: valCrops, labels: val.samples.map(\.label), targetAccuracy: 0.97,
-                                          flipAveraging: true, trainingSeconds: 1, history: result.state.history, output: modelPath, log: { _ in })
+        let (info, _) = try Calibration.finish(best: try ModelBundle.load(path: t.bestFile, card: .none), settings: settings,
+                                               validation: (valCrops, val.samples.map(\.label)), history: result.state.history, output: modelPath)
         #expect(info.temperature > 0 && info.abstainBelow >= 0.5)
-        #expect(ModelHistory.read(modelPath: modelPath).count == 1)
+        let model = try ModelBundle.load(path: modelPath, card: .none)
+        #expect(model.history.count == 1 && model.info == info)
 
         let test = try LabeledDataset.folder(data.path("Test"))
-        let outcome = try Evaluator.run(dataset: test, modelPath: modelPath, detector: try makeDetector(), decoder: ImageDecoder(), workers: 2)
+        let outcome = try Evaluator.run(dataset: test, model: model, detector: try makeDetector(), decoder: ImageDecoder(), workers: 2)
         #expect(outcome.samples.count == 16 && outcome.unreadable.isEmpty)
         let summary = EvaluationSummary(samples: outcome.samples, unreadable: 0, classes: info.classes, model: "t", abstainBelow: info.abstainBelow)
         #expect(summary.count == 16)

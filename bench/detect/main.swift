@@ -1,9 +1,9 @@
 // Detection benchmark: share of ../shared's aligned photos where a face is found, and time per 640x480 photo.
-// Usage: swift run -c release bench-detect [--shared PATH] [--limit N] [--lbp | --standard]   (see bench/README.md)
+// Usage: swift run -c release bench-detect [--shared PATH] [--limit N] [--standard]   (see bench/README.md)
 import Dispatch
 import FaceGenderDetection
 import FaceGenderImaging
-import FaceGenderTraining
+import FaceGenderEvaluation
 import Foundation
 
 let arguments = CommandLine.arguments
@@ -14,13 +14,10 @@ var baseOptions = CascadeDetectorOptions()
 if let f = option("--scale-factor").flatMap(Double.init) { baseOptions.scaleFactor = f }
 if let m = option("--max-scan-side").flatMap(Int.init) { baseOptions.maxScanSide = m }
 if let m = option("--min-face-size").flatMap(Int.init) { baseOptions.minFaceSize = m }
-// --lbp [PATH]: measure the LBP cascade detector instead (opencv-data's lbpcascade_frontalface_improved.xml).
-let useLBP = arguments.contains("--lbp")
 // --standard: the product's detector (tilt-tolerant alt2, then large faces of the default cascade).
 let useStandard = arguments.contains("--standard")
 // The plain Haar detector is also timed with its scalar reference evaluation, in the same run, for the ratio.
 func makeDetector(_ options: CascadeDetectorOptions, scalar: Bool = false) throws -> FaceDetector {
-    if useLBP { return LBPFaceDetector(cascade: try LBPCascade.load(path: nil), options: options) }
     if useStandard { return try FallbackDetector.standard(cascadePath: nil, options: options) }
     return HaarFaceDetector(cascade: try HaarCascade.load(path: nil), options: options, evaluation: scalar ? .scalar : .eightWindows)
 }
@@ -110,7 +107,7 @@ for (name, image, expected) in [("group", scene(noise: 6), 2), ("group-noisy", s
         let (ms, faces) = try time(image, threads: threads)
         print(String(format: "640x480 %@ (%d of %d faces found), %d thread%@: median %.1f ms", name, faces, expected, threads, threads == 1 ? "" : "s", ms), terminator: "")
         results["\(name)_ms_\(threads)t"] = (ms * 100).rounded() / 100
-        if !useLBP && !useStandard {
+        if !useStandard {
             let (scalarMs, _) = try time(image, threads: threads, scalar: true)
             print(String(format: "; scalar cascade %.1f ms (%.2fx)", scalarMs, scalarMs / ms), terminator: "")
             results["\(name)_scalar_ms_\(threads)t"] = (scalarMs * 100).rounded() / 100

@@ -47,31 +47,29 @@ struct Measurement: Codable {
     var trainIPS: Double, inferIPS: Double, b1Milliseconds: Double, peakRSSMB: Double, rssGrowthMB: Double
 }
 
-/// `--input-side N` sizes the product's network input (64 in use; smaller for progressive resizing's early epochs).
+/// `--input-side N` sizes the product's network input (64 in use).
 let productSide = intOption("--input-side") ?? 64
 let productSpec = Architecture.resnetSmall.spec(inputSide: productSide, classes: 2, dropout: 0.2)
 
 /// The reference network (or another spec) as the command line sets it up (Winograd and the direct first
 /// layer on or off, Winograd's minimum tile count).
-func makeNetwork(_ spec: ModelSpec = referenceSpec, fastConvolutions: Bool = true) throws -> Network {
-    let network = try Network(spec: spec, seed: 1, parallelism: Parallelism(workers: threads))
+func makeNetwork(_ spec: ModelSpec = referenceSpec, algorithm: ConvolutionAlgorithm = .fastest) throws -> Network {
+    let network = try Network(spec: spec, seed: 1, parallelism: Parallelism(workers: threads), algorithm: algorithm)
     network.forEachLayer { layer in
-        guard let conv = layer as? Conv2D else { return }
-        conv.allowsWinograd = fastConvolutions
-        conv.allowsDirect = fastConvolutions
-        if let minimumTiles { conv.winogradMinimumTiles = minimumTiles }
+        guard let conv = layer as? Conv2D, let minimumTiles else { return }
+        conv.winogradMinimumTiles = minimumTiles
     }
     return network
 }
 
-func measureSwift(fastConvolutions: Bool = true) throws -> (Measurement, Int) {
-    let network = try makeNetwork(fastConvolutions: fastConvolutions)
+func measureSwift(algorithm: ConvolutionAlgorithm = .fastest) throws -> (Measurement, Int) {
+    let network = try makeNetwork(algorithm: algorithm)
     var rng = RandomGenerator(seed: 2)
     let x = Tensor(shape: [64, 3, 64, 64])
     for i in 0..<x.count { x[i] = rng.normal() }
     let labels = (0..<64).map { $0 % 2 }
     let loss = SoftmaxCrossEntropy()
-    let optimizer = SGD(parameters: network.parameters, learningRate: 0.01, momentum: 0.9, weightDecay: 5e-4)
+    let optimizer = AdamW(parameters: network.parameters, learningRate: 1e-3, weightDecay: 0.05)
     func trainStep() {
         loss.forward(logits: network.forward(x, mode: .training), labels: labels)
         network.backward(loss.gradient)
@@ -241,7 +239,7 @@ if arguments.contains("--profile-train") {
 if arguments.contains("--profile-only") { exit(0) }
 
 let (swift, flops) = try measureSwift()
-let im2col = arguments.contains("--im2col") ? try measureSwift(fastConvolutions: false).0 : nil
+let im2col = arguments.contains("--im2col") ? try measureSwift(algorithm: .im2col).0 : nil
 let torch = measureTorch()
 let interleaved = try interleavedBatchOne(rounds: batchOneRounds)
 let gflop = Double(flops) / 1e9

@@ -28,7 +28,7 @@ for cin, cout in [(3, 32), (32, 64), (64, 128), (128, 256)]:
 model = nn.Sequential(*layers, nn.Flatten(), nn.Linear(256 * 4 * 4, 2)).to(memory_format=torch.channels_last)
 x = torch.randn(64, 3, 64, 64).to(memory_format=torch.channels_last)
 y = torch.arange(64) % 2
-opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9, weight_decay=5e-4)
+opt = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=0.05)
 loss_fn = nn.CrossEntropyLoss()
 
 

@@ -13,8 +13,8 @@ func option(_ name: String, _ fallback: String) -> String { arguments.firstIndex
 let binary = option("--facegender", ".build/release/facegender")
 let shared = option("--shared", ProcessInfo.processInfo.environment["FACEGENDER_SHARED"] ?? "../shared")
 let duration = Int(option("--seconds", "30")) ?? 30
-let modelPath = try ModelLocator.resolve(explicit: arguments.firstIndex(of: "--model").map { arguments[$0 + 1] },
-                                         executablePath: binary)
+let model = try ModelBundle.load(path: try ModelLocator.resolve(explicit: arguments.firstIndex(of: "--model").map { arguments[$0 + 1] },
+                                                                 executablePath: binary), card: .none)
 
 // A 640x480 JPEG with one 220-pixel face on a gradient.
 let faceDir = shared + "/datasets/utkface/Test/Male"
@@ -32,9 +32,8 @@ try jpeg.write(to: URL(fileURLWithPath: photoPath))
 
 // 1. In-process: the same InferencePool the server uses, 2 workers, 32 concurrent callers.
 let detector = try FallbackDetector.standard(cascadePath: nil)
-let pool = InferencePool(analyzers: try (0..<2).map { _ in
-    FaceAnalyzer(classifier: try GenderClassifier(contentsOf: modelPath, parallelism: Parallelism(workers: 1)), detector: detector)
-}, decoder: ImageDecoder(), maxQueued: 64, queueTimeoutSeconds: 60)
+let pool = InferencePool(analyzers: try model.analyzers(count: 2, detector: detector), decoder: ImageDecoder(),
+                         maxQueued: 64, queueTimeoutSeconds: 60)
 let faces = try await pool.analyze(jpeg).faces.count
 let inProcessCount = 200
 let start = DispatchTime.now()
@@ -65,7 +64,7 @@ func rssMB(_ pid: Int32) -> Double {
 let port = 18000 + Int(getpid() % 1000)
 let server = Process()
 server.executableURL = URL(fileURLWithPath: binary)
-server.arguments = ["serve", "--port", String(port), "--model", modelPath, "--max-queued", "64"]
+server.arguments = ["serve", "--port", String(port), "--model", model.path, "--max-queued", "64"]
 server.standardOutput = FileHandle.nullDevice
 server.standardError = FileHandle.nullDevice
 try server.run()
@@ -109,7 +108,7 @@ let rps = Double(value("Requests/sec:") ?? "") ?? -1
 let errorLine = report.split(separator: "\n").first { $0.contains("Non-2xx") || $0.contains("Socket errors") }
 let errors = errorLine.map { line in line.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }.reduce(0, +) } ?? 0
 print(report)
-print("photo: 640x480 JPEG, \(jpeg.count) bytes, \(faces) face(s); model \(modelPath)")
+print("photo: 640x480 JPEG, \(jpeg.count) bytes, \(faces) face(s); model \(model.path)")
 print(String(format: "in-process predict: %.1f images/s (2 workers)", inProcessIPS))
 print(String(format: "HTTP: %.1f requests/s = %.0f%% of in-process; p50 %.1f ms, p99 %.1f ms; errors %d", rps, 100 * rps / inProcessIPS,
              milliseconds(value("50%")), milliseconds(value("99%")), errors))

@@ -93,10 +93,7 @@ var results: [[String: Double]] = []
 for model in models {
     var correct = [Int](repeating: 0, count: degradations.count), detected = correct, uncertain = correct
     let lock = NSLock()
-    let analyzers = try (0..<2).map { _ in
-        FaceAnalyzer(classifier: try GenderClassifier(contentsOf: model, parallelism: Parallelism(workers: 1)),
-                     detector: detector)
-    }
+    let analyzers = try ModelBundle.load(path: model, card: .none).analyzers(count: 2, detector: detector)
     let start = Date()
     DispatchQueue.concurrentPerform(iterations: 2) { w in
         var k = w
@@ -104,10 +101,10 @@ for model in models {
             if let image = try? ImageDecoder().decodeFile(atPath: photos[k].path) {
                 for (d, degradation) in degradations.enumerated() {
                     guard let degraded = try? degradation.apply(image),
-                          let p = analyzers[w].analyze(degraded, selection: .largest, fallBackToWholeImage: true).first else { continue }
+                          let p = analyzers[w].analyze(degraded, selection: .largest, whenNoFace: .classifyWholePhoto).first else { continue }
                     lock.lock()
                     if p.label == photos[k].label { correct[d] += 1 }
-                    if p.detected { detected[d] += 1 }
+                    if p.source == .detected { detected[d] += 1 }
                     if p.uncertain { uncertain[d] += 1 }
                     lock.unlock()
                 }

@@ -1,4 +1,4 @@
-import FaceGenderTraining
+import FaceGenderEvaluation
 import Foundation
 import Testing
 

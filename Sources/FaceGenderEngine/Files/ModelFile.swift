@@ -27,20 +27,22 @@ public enum ModelFile {
         try file.write(to: path)
     }
 
-    /// Loads a network and its metadata; every failure is a typed error.
-    public static func load(from path: String, parallelism: Parallelism) throws -> (Network, [String: String]) {
+    /// Reads a model file once: its architecture, weights and metadata; every failure is a typed error (weights that
+    /// do not fit the architecture fail when a network is built).
+    public static func read(from path: String) throws -> StoredNetwork {
         let file = try SafeTensorsFile.read(from: path)
         guard let specString = file.metadata[specKey] else { throw ModelFileError.notAFaceGenderModel(path: path) }
         let spec: ModelSpec
         do { spec = try JSONDecoder().decode(ModelSpec.self, from: Data(specString.utf8)) } catch {
             throw ModelFileError.badArchitecture(path: path, reason: "\(error)")
         }
-        let network: Network
-        do { network = try Network(spec: spec, seed: 0, parallelism: parallelism) } catch {
-            throw ModelFileError.badArchitecture(path: path, reason: "\(error)")
-        }
-        try assign(file.tensors, to: network)
-        return (network, file.metadata)
+        return StoredNetwork(path: path, spec: spec, tensors: file.tensors, metadata: file.metadata)
+    }
+
+    /// Loads a network and its metadata.
+    public static func load(from path: String, parallelism: Parallelism) throws -> (Network, [String: String]) {
+        let stored = try read(from: path)
+        return (try stored.network(parallelism: parallelism), stored.metadata)
     }
 
     /// Copies named values into the network's tensors, checking every name and shape.
@@ -52,5 +54,23 @@ public enum ModelFile {
             }
             stored.values.withUnsafeBufferPointer { t.tensor.data.update(from: $0.baseAddress!, count: t.tensor.count) }
         }
+    }
+}
+
+/// A model file's contents, read once; `network` builds as many independent copies as callers need (layers reuse
+/// their buffers, so each thread needs its own).
+public struct StoredNetwork: @unchecked Sendable {
+    public let path: String
+    public let spec: ModelSpec
+    public let tensors: [String: (shape: [Int], values: [Float])]
+    public let metadata: [String: String]
+
+    public func network(parallelism: Parallelism) throws -> Network {
+        let network: Network
+        do { network = try Network(spec: spec, seed: 0, parallelism: parallelism) } catch {
+            throw ModelFileError.badArchitecture(path: path, reason: "\(error)")
+        }
+        try ModelFile.assign(tensors, to: network)
+        return network
     }
 }

@@ -27,19 +27,13 @@ public enum Evaluator {
     public struct Outcome: Sendable {
         public var samples: [EvaluatedSample]
         public var unreadable: [String]
-        /// The evaluated model's own description (classes, threshold, name).
-        public var modelInfo: ModelInfo
     }
 
-    public static func run(dataset: LabeledDataset, modelPath: String, detector: FaceDetector, decoder: ImageDecoder,
-                           workers: Int, viewScales: [Double]? = nil, progress: ((Int) -> Void)? = nil) throws -> Outcome {
+    public static func run(dataset: LabeledDataset, model: ModelBundle, detector: FaceDetector, decoder: ImageDecoder,
+                           workers: Int, progress: ((Int) -> Void)? = nil) throws -> Outcome {
         let workers = max(1, workers)
-        let analyzers = try (0..<workers).map { _ in
-            let classifier = try GenderClassifier(contentsOf: modelPath, parallelism: Parallelism(workers: 1))
-            if let viewScales { classifier.info.viewScales = viewScales }
-            return FaceAnalyzer(classifier: classifier, detector: detector)
-        }
-        let modelClasses = analyzers[0].classifier.info.classes
+        let analyzers = try model.analyzers(count: workers, detector: detector)
+        let modelClasses = model.info.classes
         // Map dataset class folders onto model outputs by name.
         var mapping: [Int] = []
         for name in dataset.classes {
@@ -57,17 +51,17 @@ public enum Evaluator {
                 let res = res, fail = fail
                 DispatchQueue.concurrentPerform(iterations: workers) { w in
                     let analyzer = analyzers[w]
-                    let temperature = analyzer.classifier.info.temperature
+                    let temperature = model.info.temperature
                     var i = w
                     while i < dataset.samples.count {
                         let sample = dataset.samples[i]
                         do {
                             let image = try decoder.decodeFile(atPath: sample.path)
-                            let prediction = analyzer.analyze(image, selection: .largest, fallBackToWholeImage: true)[0]
+                            let prediction = analyzer.analyze(image, selection: .largest, whenNoFace: .classifyWholePhoto)[0]
                             let calibrated = modelClasses.map { prediction.probabilities[$0] ?? 0 }
                             res[i] = EvaluatedSample(path: sample.path, label: mapping[sample.label], probabilities: calibrated,
                                                      uncalibrated: recalibrate(calibrated, from: temperature),
-                                                     faceDetected: prediction.detected, groups: sample.groups)
+                                                     faceDetected: prediction.source == .detected, groups: sample.groups)
                         } catch {
                             fail[i] = "\(sample.path): \(error)"
                         }
@@ -78,7 +72,7 @@ public enum Evaluator {
                 }
             }
         }
-        return Outcome(samples: results.compactMap { $0 }, unreadable: failed.compactMap { $0 }, modelInfo: analyzers[0].classifier.info)
+        return Outcome(samples: results.compactMap { $0 }, unreadable: failed.compactMap { $0 })
     }
 
     /// Probabilities at temperature 1 from ones at temperature T: p_i ∝ p_T,i ^ T.

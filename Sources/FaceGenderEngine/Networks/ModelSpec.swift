@@ -5,9 +5,7 @@ public indirect enum LayerSpec: Codable, Equatable, Sendable {
     case depthwiseConv(kernel: Int, stride: Int, padding: Int)
     case batchNorm
     case relu
-    case silu
     case maxPool(kernel: Int, stride: Int)
-    case avgPool(kernel: Int, stride: Int)
     case globalAvgPool
     case flatten
     case dense(outFeatures: Int)
@@ -44,16 +42,19 @@ public enum ModelSpecError: Error, CustomStringConvertible, Equatable {
 struct NetworkBuilder {
     var rng: RandomGenerator
     let parallelism: Parallelism
+    let algorithm: ConvolutionAlgorithm
 
-    mutating func build(_ specs: [LayerSpec], shape: inout [Int], prefix: String) throws -> [Layer] {
+    /// `firstLayerInput`: whether the first layer (if a convolution) computes dL/dinput.
+    mutating func build(_ specs: [LayerSpec], shape: inout [Int], prefix: String,
+                        firstLayerInput: InputGradient = .computed) throws -> [Layer] {
         var layers: [Layer] = []
         for (i, spec) in specs.enumerated() {
-            layers.append(try build(spec, shape: &shape, name: "\(prefix)\(i)"))
+            layers.append(try build(spec, shape: &shape, name: "\(prefix)\(i)", inputGradient: i == 0 ? firstLayerInput : .computed))
         }
         return layers
     }
 
-    private mutating func build(_ spec: LayerSpec, shape: inout [Int], name: String) throws -> Layer {
+    private mutating func build(_ spec: LayerSpec, shape: inout [Int], name: String, inputGradient: InputGradient) throws -> Layer {
         func spatial() throws -> (Int, Int, Int) {
             guard shape.count == 3 else { throw ModelSpecError.invalidShape(layer: name, shape: shape) }
             return (shape[0], shape[1], shape[2])
@@ -67,8 +68,8 @@ struct NetworkBuilder {
         case let .conv(oc, k, s, p, bias):
             let (c, h, w) = try spatial()
             shape = [oc, try window(h, k, s, p), try window(w, k, s, p)]
-            return Conv2D(name: name, inChannels: c, outChannels: oc, kernel: k, stride: s, padding: p,
-                          bias: bias, parallelism: parallelism, rng: &rng)
+            return Conv2D(name: name, inChannels: c, outChannels: oc, kernel: k, stride: s, padding: p, bias: bias,
+                          algorithm: algorithm, inputGradient: inputGradient, parallelism: parallelism, rng: &rng)
         case let .depthwiseConv(k, s, p):
             let (c, h, w) = try spatial()
             shape = [c, try window(h, k, s, p), try window(w, k, s, p)]
@@ -78,15 +79,10 @@ struct NetworkBuilder {
             let (c, _, _) = try spatial()
             return BatchNorm2D(name: name, channels: c, parallelism: parallelism)
         case .relu: return ReLU(parallelism: parallelism)
-        case .silu: return SiLU()
         case let .maxPool(k, s):
             let (c, h, w) = try spatial()
             shape = [c, try window(h, k, s, 0), try window(w, k, s, 0)]
             return MaxPool2D(kernel: k, stride: s, parallelism: parallelism)
-        case let .avgPool(k, s):
-            let (c, h, w) = try spatial()
-            shape = [c, try window(h, k, s, 0), try window(w, k, s, 0)]
-            return AvgPool2D(kernel: k, stride: s)
         case .globalAvgPool:
             let (c, _, _) = try spatial()
             shape = [c]

@@ -35,16 +35,6 @@ public struct RandomGenerator: RandomNumberGenerator, Sendable {
         return (-2 * logf(u1)).squareRoot() * cosf(2 * .pi * u2)
     }
 
-    /// A sample of the symmetric Beta(a, a) distribution (Jöhnk's method: exact for any a > 0, quick for a <= 1,
-    /// the range mixup uses).
-    public mutating func beta(_ a: Float) -> Float {
-        precondition(a > 0, "Beta needs a positive parameter")
-        while true {
-            let x = powf(uniform(), 1 / a), y = powf(uniform(), 1 / a)
-            if x + y <= 1 && x + y > 0 { return x / (x + y) }
-        }
-    }
-
     /// A new independent generator, e.g. one per worker or per epoch.
     public mutating func split() -> RandomGenerator { RandomGenerator(seed: next()) }
 }

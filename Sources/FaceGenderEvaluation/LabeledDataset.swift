@@ -119,7 +119,7 @@ public struct DatasetSplits: Sendable {
     }
 
     /// The folder wins when both a folder and a CSV of the split exist.
-    static func split(_ name: String, of root: String) throws -> LabeledDataset {
+    public static func split(_ name: String, of root: String) throws -> LabeledDataset {
         for path in [root + "/" + name, root + "/" + name + ".csv"] where FileManager.default.fileExists(atPath: path) {
             return try LabeledDataset.load(path)
         }

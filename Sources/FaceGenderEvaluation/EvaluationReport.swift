@@ -1,3 +1,4 @@
+import FaceGenderModel
 import Foundation
 
 /// The evaluation as a self-contained HTML page with SVG plots.

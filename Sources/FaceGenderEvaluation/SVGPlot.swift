@@ -11,7 +11,7 @@ public enum SVGPlot {
 
     static let width = 460.0, height = 300.0, left = 56.0, right = 16.0, top = 34.0, bottom = 44.0
 
-    static func escape(_ s: String) -> String {
+    public static func escape(_ s: String) -> String {
         s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
     }
 

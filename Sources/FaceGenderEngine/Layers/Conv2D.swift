@@ -16,8 +16,8 @@ public final class Conv2D: Layer {
     public let kernel: Int, stride: Int, padding: Int
     public let weight: Parameter          // [OC, C, K, K]
     public let bias: Parameter?           // [OC]
-    /// False for a network's first layer: nobody needs dL/dimage, so skip computing it.
-    public var propagatesGradient = true
+    /// Skipped for a network's first layer: nobody needs dL/dimage.
+    public let inputGradient: InputGradient
     private let parallelism: Parallelism
 
     private var input: Tensor?
@@ -33,24 +33,22 @@ public final class Conv2D: Layer {
     /// pass, the data gradient (as the transposed convolution) and the weight gradient.
     /// A first layer's three channels would make Winograd's GEMMs too thin, so it keeps im2col.
     private let winograd: Winograd3x3?, winogradTransposed: Winograd3x3?
-    /// False forces im2col everywhere (for tests and side-by-side benchmarks).
-    public var allowsWinograd = true
     /// The weights `winograd` was last set up with, so inference reuses the transform while they stay the same.
     private let winogradWeights = Tensor(shape: [0])
-    public var usesWinograd: Bool { winograd != nil && allowsWinograd }
+    public var usesWinograd: Bool { winograd != nil }
     /// Fewer 4x4 output tiles than this in a call make Winograd's 36 GEMMs too narrow to beat one im2col GEMM
     /// (measured at batch 1: an 8x8 map, 4 tiles, is faster by im2col; 16x16 and 32x32 maps by Winograd).
     public var winogradMinimumTiles = 16
     /// 3x3 stride-1 'same' convolutions with too few input channels for Winograd (a first layer on RGB) run
     /// their forward pass directly (`DirectConv3x3`); backward stays im2col.
     private let direct: DirectConv3x3?
-    /// False sends those through im2col too (for tests and side-by-side benchmarks).
-    public var allowsDirect = true
-    public var usesDirect: Bool { direct != nil && allowsDirect }
+    public var usesDirect: Bool { direct != nil }
 
     public init(name: String, inChannels: Int, outChannels: Int, kernel: Int, stride: Int = 1,
-                padding: Int = 0, bias: Bool = false, parallelism: Parallelism, rng: inout RandomGenerator) {
+                padding: Int = 0, bias: Bool = false, algorithm: ConvolutionAlgorithm = .fastest,
+                inputGradient: InputGradient = .computed, parallelism: Parallelism, rng: inout RandomGenerator) {
         self.inChannels = inChannels; self.outChannels = outChannels
+        self.inputGradient = inputGradient
         self.kernel = kernel; self.stride = stride; self.padding = padding
         self.parallelism = parallelism
         let fanIn = Float(inChannels * kernel * kernel)
@@ -61,10 +59,11 @@ public final class Conv2D: Layer {
         self.bias = bias ? Parameter(name: name + ".bias", value: Tensor(shape: [outChannels]), decays: false) : nil
         func scratch() -> [Tensor] { (0..<parallelism.workers).map { _ in Tensor(shape: [0]) } }
         columns = scratch(); products = scratch(); weightGradParts = scratch(); biasGradParts = scratch()
-        let winogradShape = kernel == 3 && stride == 1 && padding == 1 && inChannels >= 8
+        let sameShape = algorithm == .fastest && kernel == 3 && stride == 1 && padding == 1
+        let winogradShape = sameShape && inChannels >= 8
         winograd = winogradShape ? Winograd3x3(inChannels: inChannels, outChannels: outChannels, parallelism: parallelism) : nil
         winogradTransposed = winogradShape ? Winograd3x3(inChannels: outChannels, outChannels: inChannels, parallelism: parallelism) : nil
-        let directShape = kernel == 3 && stride == 1 && padding == 1 && !winogradShape
+        let directShape = sameShape && !winogradShape
         direct = directShape ? DirectConv3x3(inChannels: inChannels, outChannels: outChannels, parallelism: parallelism) : nil
     }
 
@@ -120,7 +119,7 @@ public final class Conv2D: Layer {
             winograd.run(x.data, output.data, images: n, height: g.height, width: g.width, epilogue: withBias)
             return output
         }
-        if let direct, allowsDirect {
+        if let direct {
             direct.run(x.data, output.data, weights: weight.value.data, images: n, height: g.height, width: g.width, epilogue: withBias)
             return output
         }
@@ -196,7 +195,7 @@ public final class Conv2D: Layer {
     public func backward(_ dy: Tensor) -> Tensor {
         guard let x = input else { preconditionFailure("Conv2D.backward before forward") }
         let g = geometry(x), n = x.shape[0]
-        if propagatesGradient { gradInput.resize(x.shape) }
+        if inputGradient == .computed { gradInput.resize(x.shape) }
         if let winograd, let winogradTransposed, winogradApplies(images: n, g) {
             backwardByWinograd(x, dy, g, n, winograd, winogradTransposed)
         } else {
@@ -214,13 +213,13 @@ public final class Conv2D: Layer {
             let plane = outChannels * g.outPixels
             for i in 0..<n { addRowSums(dy.data + i * plane, rows: outChannels, length: g.outPixels, into: bias.gradient.data) }
         }
-        guard propagatesGradient else { return }
+        guard inputGradient == .computed else { return }
         transposed.setWeights(weight.value.data, flipped: true)
         transposed.run(dy.data, gradInput.data, images: n, height: g.height, width: g.width, epilogue: .identity)
     }
 
     private func backwardByColumns(_ x: Tensor, _ dy: Tensor, _ g: ConvGeometry, _ n: Int) {
-        if propagatesGradient { gradInput.zero() }
+        if inputGradient == .computed { gradInput.zero() }
         let workers = min(parallelism.workers, n)
         for w in 0..<workers {
             weightGradParts[w].resize(weight.value.shape); weightGradParts[w].zero()
@@ -255,7 +254,7 @@ public final class Conv2D: Layer {
         matmul(transposeA: false, transposeB: true, m: outChannels, n: g.patchSize, k: ld,
                a: dYGroup, lda: ld, b: col.data, ldb: ld, beta: 1, c: dW.data, ldc: g.patchSize)
         if bias != nil { addRowSums(dYGroup, rows: outChannels, length: ld, into: dB.data) }
-        guard propagatesGradient else { return }
+        guard inputGradient == .computed else { return }
         // dcol = W^T * dY overwrites the column matrix, then folds back per image.
         matmul(transposeA: true, transposeB: false, m: g.patchSize, n: ld, k: outChannels,
                a: weight.value.data, lda: g.patchSize, b: dYGroup, ldb: ld, beta: 0, c: col.data, ldc: ld)
@@ -281,4 +280,19 @@ func addRowSums(_ matrix: UnsafePointer<Float>, rows: Int, length: Int, into sum
 func accumulate(_ target: Tensor, _ source: Tensor) {
     let t = target.data, s = source.data
     for i in 0..<target.count { t[i] += s[i] }
+}
+
+/// Which kernels a convolution may use, chosen when it is built.
+public enum ConvolutionAlgorithm: Sendable {
+    /// Winograd or the direct kernel where they apply, im2col + GEMM elsewhere.
+    case fastest
+    /// im2col + GEMM everywhere: the reference the fast kernels are tested and benchmarked against.
+    case im2col
+}
+
+/// Whether a layer's backward pass computes dL/dinput.
+public enum InputGradient: Sendable {
+    case computed
+    /// A network's first layer: nobody needs dL/dimage.
+    case skipped
 }

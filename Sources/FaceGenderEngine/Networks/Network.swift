@@ -4,13 +4,12 @@ public final class Network {
     public let root: Sequential
     public let outputShape: [Int]
 
-    public init(spec: ModelSpec, seed: UInt64, parallelism: Parallelism) throws {
+    /// `algorithm`: `.im2col` builds the reference twin of the network for tests and side-by-side benchmarks.
+    public init(spec: ModelSpec, seed: UInt64, parallelism: Parallelism, algorithm: ConvolutionAlgorithm = .fastest) throws {
         self.spec = spec
-        var builder = NetworkBuilder(rng: RandomGenerator(seed: seed), parallelism: parallelism)
+        var builder = NetworkBuilder(rng: RandomGenerator(seed: seed), parallelism: parallelism, algorithm: algorithm)
         var shape = [spec.inputChannels, spec.inputHeight, spec.inputWidth]
-        let layers = try builder.build(spec.layers, shape: &shape, prefix: "layers.")
-        // Nobody needs dL/dimage: the first convolution skips computing it.
-        (layers.first as? Conv2D)?.propagatesGradient = false
+        let layers = try builder.build(spec.layers, shape: &shape, prefix: "layers.", firstLayerInput: .skipped)
         root = Sequential(layers)
         outputShape = shape
     }
@@ -66,7 +65,7 @@ public final class Network {
                 let oh = (shape[1] + 2 * p - k) / s + 1, ow = (shape[2] + 2 * p - k) / s + 1
                 flops += 2 * shape[0] * oh * ow * k * k
                 shape = [shape[0], oh, ow]
-            case let .maxPool(k, s), let .avgPool(k, s):
+            case let .maxPool(k, s):
                 shape = [shape[0], (shape[1] - k) / s + 1, (shape[2] - k) / s + 1]
             case .globalAvgPool: shape = [shape[0]]
             case .flatten: shape = [shape.reduce(1, *)]
@@ -80,7 +79,7 @@ public final class Network {
                 shape = b
             case let .squeezeExcite(reduction):
                 flops += 2 * 2 * shape[0] * max(1, shape[0] / max(1, reduction)) + shape.reduce(1, *)
-            case .batchNorm, .relu, .silu, .dropout: break
+            case .batchNorm, .relu, .dropout: break
             }
         }
     }

@@ -27,42 +27,6 @@ public func clipGradientNorm(_ parameters: [Parameter], maxNorm: Float) -> Float
     return norm
 }
 
-/// SGD with (optionally Nesterov) momentum and decoupled weight decay.
-public final class SGD: Optimizer {
-    public var learningRate: Float
-    public let momentum: Float, weightDecay: Float, nesterov: Bool
-    private let parameters: [Parameter]
-    private let velocity: [Tensor]
-
-    public init(parameters: [Parameter], learningRate: Float, momentum: Float = 0.9,
-                weightDecay: Float = 0, nesterov: Bool = true) {
-        self.parameters = parameters
-        self.learningRate = learningRate; self.momentum = momentum
-        self.weightDecay = weightDecay; self.nesterov = nesterov
-        velocity = parameters.map { Tensor(shape: $0.value.shape) }
-    }
-
-    public var stepCount: Int = 0
-
-    public func step() {
-        stepCount += 1
-        for (p, v) in zip(parameters, velocity) {
-            let w = p.value.data, g = p.gradient.data, m = v.data
-            let decay = p.decays ? 1 - learningRate * weightDecay : 1
-            for i in 0..<p.value.count {
-                m[i] = momentum * m[i] + g[i]
-                let update = nesterov ? g[i] + momentum * m[i] : m[i]
-                w[i] = w[i] * decay - learningRate * update
-                g[i] = 0
-            }
-        }
-    }
-
-    public var state: [NamedTensor] {
-        zip(parameters, velocity).map { NamedTensor(name: "sgd.velocity." + $0.name, tensor: $1) }
-    }
-}
-
 /// Adam with decoupled weight decay (Loshchilov & Hutter).
 public final class AdamW: Optimizer {
     public var learningRate: Float

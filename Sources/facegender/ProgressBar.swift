@@ -5,16 +5,16 @@ import Glibc
 
 /// A one-line progress bar with rate and ETA on a terminal (stderr); a line every few seconds otherwise
 /// (logs of background runs).
-public final class ProgressBar {
+final class ProgressBar {
     private let total: Int
     private let label: String
     private let start = Date()
     private var lastDraw = Date.distantPast
     private let interactive = isatty(STDERR_FILENO) != 0
 
-    public init(total: Int, label: String) { self.total = max(total, 1); self.label = label }
+    init(total: Int, label: String) { self.total = max(total, 1); self.label = label }
 
-    public func update(_ done: Int, unit: String = "img", units: Int? = nil, extra: String = "") {
+    func update(_ done: Int, unit: String = "img", units: Int? = nil, extra: String = "") {
         let now = Date()
         let minInterval = interactive ? 0.2 : 15
         guard now.timeIntervalSince(lastDraw) >= minInterval || done >= total else { return }
@@ -28,19 +28,10 @@ public final class ProgressBar {
         FileHandle.standardError.write(Data(((interactive ? "\r\u{1B}[K" : "") + line + (interactive ? "" : "\n")).utf8))
     }
 
-    public func finish() { if interactive { FileHandle.standardError.write(Data("\n".utf8)) } }
+    func finish() { if interactive { FileHandle.standardError.write(Data("\n".utf8)) } }
 
-    public static func clock(_ seconds: Double) -> String {
+    static func clock(_ seconds: Double) -> String {
         let s = Int(seconds.rounded())
         return s >= 3600 ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String(format: "%d:%02d", s / 60, s % 60)
     }
-}
-
-/// Set from a signal handler (Ctrl-C) and polled by long loops, which then checkpoint and stop.
-public final class StopFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stopped = false
-    public init() {}
-    public func stop() { lock.lock(); stopped = true; lock.unlock() }
-    public var isStopped: Bool { lock.lock(); defer { lock.unlock() }; return stopped }
 }
