@@ -37,8 +37,9 @@ let package = Package(
         // Decoding (JPEG, PNG, WebP; EXIF orientation; size limits), resampling and augmentation.
         .target(name: "FaceGenderImaging", dependencies: ["CTurboJPEG", "CSpng", "CWebP"], swiftSettings: hotFlags),
 
-        // Face detection behind the `FaceDetector` protocol; Viola-Jones on OpenCV's Haar cascades.
-        .target(name: "FaceGenderDetection", dependencies: ["FaceGenderImaging"], swiftSettings: hotFlags),
+        // Face detection behind the `FaceDetector` protocol: the learned detector (boxes and landmarks) and
+        // Viola-Jones on OpenCV's Haar cascades.
+        .target(name: "FaceGenderDetection", dependencies: ["FaceGenderEngine", "FaceGenderImaging"], swiftSettings: hotFlags),
 
         // The classifier: one preprocessing path, network, calibration, and the detect-crop-classify path.
         .target(name: "FaceGenderModel", dependencies: ["FaceGenderEngine", "FaceGenderImaging", "FaceGenderDetection"],
@@ -89,9 +90,9 @@ let package = Package(
 
         // Where tests find ../shared.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "EngineTests", dependencies: ["FaceGenderEngine"]),
+        .testTarget(name: "EngineTests", dependencies: ["FaceGenderEngine", "FaceGenderDetection"]),
         .testTarget(name: "DetectionTests", dependencies: ["TestSupport", "FaceGenderDetection", "FaceGenderImaging"]),
-        .testTarget(name: "EvaluationTests", dependencies: ["FaceGenderEvaluation", "FaceGenderModel"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["FaceGenderEvaluation", "FaceGenderModel", "FaceGenderDetection"]),
         .testTarget(name: "TrainingTests", dependencies: ["TestSupport", "FaceGenderTraining", "FaceGenderEvaluation", "FaceGenderModel", "FaceGenderDetection", "FaceGenderImaging", "FaceGenderEngine"]),
         .testTarget(name: "ServerTests", dependencies: [
             "TestSupport", "FaceGenderServer", "FaceGenderModel", "FaceGenderDetection", "FaceGenderImaging", "FaceGenderEngine",

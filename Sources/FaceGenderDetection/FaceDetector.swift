@@ -7,9 +7,22 @@ public struct FaceBox: Equatable, Codable, Sendable {
     /// In-plane tilt of the face in degrees: the face is upright in the box turned by this angle about its
     /// centre (see `Rotation`); 0 for faces found upright.
     public var angle: Double
+    /// The five landmarks, when the detector finds them (the learned detector does, the Haar cascades do not).
+    public var landmarks: FaceLandmarks?
 
-    public init(x: Double, y: Double, width: Double, height: Double, score: Double, angle: Double = 0) {
+    public init(x: Double, y: Double, width: Double, height: Double, score: Double, angle: Double = 0,
+                landmarks: FaceLandmarks? = nil) {
         self.x = x; self.y = y; self.width = width; self.height = height; self.score = score; self.angle = angle
+        self.landmarks = landmarks
+    }
+
+    /// Intersection over union with `other` (0 when they do not overlap).
+    public func iou(_ other: FaceBox) -> Double {
+        let w = min(x + width, other.x + other.width) - max(x, other.x)
+        let h = min(y + height, other.y + other.height) - max(y, other.y)
+        guard w > 0, h > 0 else { return 0 }
+        let inter = w * h
+        return inter / (area + other.area - inter)
     }
 
     public var area: Double { width * height }
@@ -18,7 +31,7 @@ public struct FaceBox: Equatable, Codable, Sendable {
     /// extend past the edges, which the crop handles by edge padding).
     public func clipped(width w: Int, height h: Int) -> FaceBox {
         let x0 = max(0, x), y0 = max(0, y), x1 = min(Double(w), x + width), y1 = min(Double(h), y + height)
-        return FaceBox(x: x0, y: y0, width: max(0, x1 - x0), height: max(0, y1 - y0), score: score, angle: angle)
+        return FaceBox(x: x0, y: y0, width: max(0, x1 - x0), height: max(0, y1 - y0), score: score, angle: angle, landmarks: landmarks)
     }
 }
 

@@ -68,20 +68,11 @@ public struct LabeledDataset: Sendable {
 
     /// A CSV of `file,label[,group columns...]` with a header row; files are relative to the CSV's folder.
     public static func csv(_ path: String) throws -> LabeledDataset {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw DatasetError.unreadableFile(path) }
-        let base = (path as NSString).deletingLastPathComponent
-        var lines = text.split(whereSeparator: \.isNewline).map(String.init)
-        guard !lines.isEmpty else { throw DatasetError.badCSV(path: path, line: 1, reason: "empty file") }
-        let header = lines.removeFirst().split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        let table = try CSVTable.read(path)
+        let header = table.header
         guard header.count >= 2 else { throw DatasetError.badCSV(path: path, line: 1, reason: "header needs at least file,label") }
-        var rows: [(String, String, [String: String])] = []
-        for (i, line) in lines.enumerated() {
-            let cols = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-            guard cols.count == header.count else {
-                throw DatasetError.badCSV(path: path, line: i + 2, reason: "\(cols.count) columns, header has \(header.count)")
-            }
-            let file = cols[0].hasPrefix("/") ? cols[0] : base + "/" + cols[0]
-            rows.append((file, cols[1], Dictionary(uniqueKeysWithValues: zip(header.dropFirst(2), cols.dropFirst(2)))))
+        let rows = table.rows.map { cols in
+            (table.resolve(cols[0]), cols[1], Dictionary(uniqueKeysWithValues: zip(header.dropFirst(2), cols.dropFirst(2))))
         }
         guard !rows.isEmpty else { throw DatasetError.badCSV(path: path, line: 2, reason: "no photos listed after the header") }
         let classes = Set(rows.map(\.1)).sorted()

@@ -9,6 +9,15 @@ struct GradientCheck {
 
     func check(_ layer: Layer, input: Tensor, mode: Mode, seed: UInt64 = 1,
                sourceLocation: SourceLocation = #_sourceLocation) {
+        for m in mismatches(layer, input: input, mode: mode, seed: seed).wrong {
+            Issue.record(Comment(rawValue: m), sourceLocation: sourceLocation)
+        }
+    }
+
+    /// Every sampled entry whose analytic and numeric gradients differ by more than `tolerance` (relative), and how
+    /// many were sampled. Networks with ReLU before max pooling have kinks (ties at zero) where finite differences
+    /// are wrong now and then; their tests bound the share of mismatches instead of requiring none.
+    func mismatches(_ layer: Layer, input: Tensor, mode: Mode, seed: UInt64 = 1) -> (checked: Int, wrong: [String]) {
         var rng = RandomGenerator(seed: seed)
         let out = layer.forward(input, mode: mode)
         let upstream = Tensor(shape: out.shape)
@@ -29,12 +38,12 @@ struct GradientCheck {
             t[i] = saved
             return Float((plus - minus) / (2 * Double(epsilon)))
         }
+        var checked = 0, wrong: [String] = []
         func compare(_ what: String, analytic: Float, numeric: Float) {
+            checked += 1
             let scale = max(1, abs(analytic), abs(numeric))
-            #expect(abs(analytic - numeric) / scale < tolerance,
-                    "\(what): analytic \(analytic) vs numeric \(numeric)", sourceLocation: sourceLocation)
+            if abs(analytic - numeric) / scale >= tolerance { wrong.append("\(what): analytic \(analytic) vs numeric \(numeric)") }
         }
-
         for _ in 0..<samples {
             let i = Int(rng.next() % UInt64(input.count))
             compare("dx[\(i)]", analytic: analyticInput[i], numeric: numeric(input, i))
@@ -46,6 +55,7 @@ struct GradientCheck {
                 compare("\(p.name)[\(i)]", analytic: analytic[i], numeric: numeric(p.value, i))
             }
         }
+        return (checked, wrong)
     }
 }
 

@@ -76,6 +76,13 @@ import Testing
 
     @Test func flatten() { check.check(Flatten(), input: randomTensor([2, 3, 2, 2], seed: 16), mode: .training) }
 
+    @Test func upsample2x() {
+        check.check(Upsample2x(), input: randomTensor([2, 3, 3, 4], seed: 19), mode: .training)
+        check.check(Upsample2x(parallelism: two), input: randomTensor([2, 5, 2, 3], seed: 20), mode: .training)
+        let up = Upsample2x().forward(Tensor(shape: [1, 1, 1, 2], values: [1, 2]), mode: .inference)
+        #expect(up.shape == [1, 1, 2, 4] && up.array == [1, 1, 2, 2, 1, 1, 2, 2])
+    }
+
     @Test func residualWithProjection() {
         var rng = RandomGenerator(seed: 17)
         let body = Sequential([

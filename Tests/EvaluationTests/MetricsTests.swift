@@ -1,3 +1,4 @@
+import FaceGenderDetection
 import FaceGenderEvaluation
 import Testing
 
@@ -76,5 +77,28 @@ import Testing
             """)
         #expect(CSVField.escape("say \"hi\"") == "\"say \"\"hi\"\"\"")
         #expect(CSVField.escape("line\nbreak") == "\"line\nbreak\"")
+    }
+}
+
+@Suite struct DetectionMetricsTests {
+    func face(_ x: Double, _ side: Double, invalid: Bool = false) -> SceneDataset.Face {
+        SceneDataset.Face(box: FaceBox(x: x, y: 0, width: side, height: side, score: 1), invalid: invalid, attributes: [:])
+    }
+    func found(_ x: Double, _ side: Double, _ score: Double) -> FaceBox { FaceBox(x: x, y: 0, width: side, height: side, score: score) }
+
+    /// Three counted faces, one small and one invalid face not counted; detections right, wrong and not counted.
+    @Test func recallAndPrecisionCountOnlyCountedFaces() {
+        let faces = [face(0, 50), face(100, 60), face(200, 80), face(300, 20), face(400, 50, invalid: true)]
+        let detections = [found(2, 50, 0.9), found(101, 58, 0.6), found(300, 20, 0.8), found(400, 50, 0.7), found(600, 50, 0.5),
+                          found(0, 50, 0.4)]
+        let matched = DetectionMetrics().match(detections, to: faces)
+        #expect(matched.faces.count == 3)
+        let all = DetectionMetrics.at(0, [matched])
+        // Found 2 of 3; right 2, wrong 2 (the stray at 600 and the duplicate of the first face); 2 not counted.
+        #expect(all.recall == 2.0 / 3 && all.precision == 0.5 && all.faces == 3)
+        let strict = DetectionMetrics.at(0.55, [matched])
+        #expect(strict.recall == 2.0 / 3 && strict.precision == 1)
+        let best = DetectionMetrics.bestRecall(atPrecision: 0.9, [matched])
+        #expect(best.recall == 2.0 / 3 && best.precision == 1 && best.threshold == 0.6)
     }
 }

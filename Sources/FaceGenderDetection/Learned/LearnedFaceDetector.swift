@@ -1,0 +1,148 @@
+import FaceGenderEngine
+import FaceGenderImaging
+import Foundation
+
+/// What a detector model file says about itself besides its weights (metadata key `facegender.detector`).
+public struct DetectorInfo: Codable, Equatable, Sendable {
+    public var name: String
+    public var version: String
+    public var spec: DetectorSpec
+    public var input: DetectorInput
+    /// Faces scoring below this are not reported.
+    public var scoreThreshold: Double
+    /// Non-maximum suppression drops a box overlapping a better one by more than this IoU.
+    public var nmsIoU: Double
+    /// Measured numbers (recall, precision, ...), for the model card.
+    public var metrics: [String: Double]
+    public var trainedAt: String
+
+    public init(name: String, version: String, spec: DetectorSpec, input: DetectorInput = DetectorInput(),
+                scoreThreshold: Double = 0.5, nmsIoU: Double = 0.4, metrics: [String: Double] = [:], trainedAt: String = "") {
+        self.name = name; self.version = version; self.spec = spec; self.input = input
+        self.scoreThreshold = scoreThreshold; self.nmsIoU = nmsIoU; self.metrics = metrics; self.trainedAt = trainedAt
+    }
+
+    static let key = "facegender.detector"
+}
+
+public enum DetectorFileError: Error, CustomStringConvertible {
+    case notADetector(path: String)
+    case badInfo(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .notADetector(path): return "\(path) has no facegender.detector metadata: it is not a FaceGender face detector"
+        case let .badInfo(path, reason): return "\(path) has unreadable facegender.detector metadata: \(reason)"
+        }
+    }
+}
+
+/// The learned face detector (`DetectorNetwork`): boxes with five landmarks, at any photo size and any number of
+/// faces. Safe to call from several threads: each call takes a network of its own from a small pool.
+public final class LearnedFaceDetector: FaceDetector, @unchecked Sendable {
+    public let info: DetectorInfo
+    public let minFaceSize: Int
+    /// Faces scoring below this are not reported (the model's own threshold unless the caller chose another).
+    public let scoreThreshold: Double
+    private let tensors: [String: (shape: [Int], values: [Float])]
+    private let lock = NSLock()
+    private var idle: [DetectorNetwork] = []
+
+    public init(info: DetectorInfo, tensors: [String: (shape: [Int], values: [Float])], minFaceSize: Int = 20,
+                scoreThreshold: Double? = nil) throws {
+        self.info = info; self.tensors = tensors; self.minFaceSize = minFaceSize
+        self.scoreThreshold = scoreThreshold ?? info.scoreThreshold
+        let network = DetectorNetwork(spec: info.spec, seed: 0, parallelism: Parallelism(workers: 1))
+        for t in network.namedTensors {
+            guard let stored = tensors[t.name] else { throw SafeTensorsError.missingTensor(name: t.name) }
+            guard stored.shape == t.tensor.shape else {
+                throw SafeTensorsError.shapeMismatch(name: t.name, expected: t.tensor.shape, found: stored.shape)
+            }
+        }
+        idle = [makeNetwork()]
+    }
+
+    /// Reads a detector model file.
+    public convenience init(contentsOf path: String, minFaceSize: Int = 20, scoreThreshold: Double? = nil) throws {
+        let file = try SafeTensorsFile.read(from: path)
+        guard let json = file.metadata[DetectorInfo.key] else { throw DetectorFileError.notADetector(path: path) }
+        let info: DetectorInfo
+        do { info = try JSONDecoder().decode(DetectorInfo.self, from: Data(json.utf8)) } catch {
+            throw DetectorFileError.badInfo(path: path, reason: "\(error)")
+        }
+        try self.init(info: info, tensors: file.tensors, minFaceSize: minFaceSize, scoreThreshold: scoreThreshold)
+    }
+
+    public static func save(_ network: DetectorNetwork, info: DetectorInfo, to path: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        var file = SafeTensorsFile(metadata: [DetectorInfo.key: String(decoding: try encoder.encode(info), as: UTF8.self)])
+        for t in network.namedTensors { file.tensors[t.name] = (t.tensor.shape, t.tensor.array) }
+        try file.write(to: path)
+    }
+
+    /// A network with the file's weights (checked against the architecture in `init`).
+    private func makeNetwork() -> DetectorNetwork {
+        let network = DetectorNetwork(spec: info.spec, seed: 0, parallelism: Parallelism(workers: 1))
+        for t in network.namedTensors {
+            tensors[t.name]!.values.withUnsafeBufferPointer { t.tensor.data.update(from: $0.baseAddress!, count: t.tensor.count) }
+        }
+        return network
+    }
+
+    public var settings: String { "learned|\(info.name)|\(info.version)|\(info.input.longSide)|\(scoreThreshold)|\(info.nmsIoU)|\(minFaceSize)" }
+
+    public func detect(in image: RGBImage) -> [FaceBox] {
+        let (scaled, scale) = info.input.scaled(image)
+        let batch = Tensor(shape: [1, 3, DetectorInput.padded(scaled.height), DetectorInput.padded(scaled.width)])
+        info.input.write(scaled, into: batch, index: 0)
+        let network = checkOut()
+        defer { checkIn(network) }
+        let output = network.forward(batch, mode: .inference)
+        let faces = Self.decode(output, index: 0, height: batch.shape[2], width: batch.shape[3], threshold: scoreThreshold)
+        return DetectorCoding.suppress(faces, iou: info.nmsIoU)
+            .map { $0.scaled(by: 1 / scale) }
+            .filter { max($0.width, $0.height) >= Double(minFaceSize) }
+            .sorted { $0.area > $1.area }
+    }
+
+    /// Every position of sample `index` of a [N, 15, P] output scoring at least `threshold`, as a face in input pixels.
+    public static func decode(_ output: Tensor, index: Int, height: Int, width: Int, threshold: Double) -> [FaceBox] {
+        let k = DetectorSpec.outputsPerPosition, total = output.shape[2]
+        let base = output.data + index * k * total
+        let logit = Float(log(threshold / (1 - threshold)))
+        var faces: [FaceBox] = []
+        var offset = 0
+        for (stride, level) in zip(DetectorSpec.strides, DetectorNetwork.positions(height: height, width: width)) {
+            for gy in 0..<level.height {
+                for gx in 0..<level.width {
+                    let p = offset + gy * level.width + gx
+                    guard base[p] >= logit else { continue }
+                    faces.append(DetectorCoding.decode({ base[$0 * total + p] }, centre: DetectorCoding.centre(gx: gx, gy: gy, stride: stride),
+                                                       stride: stride))
+                }
+            }
+            offset += level.height * level.width
+        }
+        return faces
+    }
+
+    private func checkOut() -> DetectorNetwork {
+        lock.lock()
+        if let network = idle.popLast() { lock.unlock(); return network }
+        lock.unlock()
+        return makeNetwork()
+    }
+
+    private func checkIn(_ network: DetectorNetwork) {
+        lock.lock(); idle.append(network); lock.unlock()
+    }
+}
+
+extension FaceBox {
+    /// The box and its landmarks with every coordinate multiplied by `factor`.
+    public func scaled(by factor: Double) -> FaceBox {
+        FaceBox(x: x * factor, y: y * factor, width: width * factor, height: height * factor, score: score, angle: angle,
+                landmarks: landmarks?.map { FaceLandmarks.Point(x: $0.x * factor, y: $0.y * factor) })
+    }
+}

@@ -1,0 +1,106 @@
+import ArgumentParser
+import Dispatch
+import FaceGenderDetection
+import FaceGenderEvaluation
+import FaceGenderImaging
+import Foundation
+
+struct EvaluateDetector: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "evaluate-detector",
+        abstract: "Measure a face detector on scene photos: recall and precision, by skin type, size, pose, occlusion and blur.",
+        discussion: """
+            DATA is a CSV of file,x,y,width,height,blur,occlusion,pose,invalid[,perceived_gender,perceived_age,perceived_skin] \
+            (WIDER FACE's layout in ../shared/datasets/widerface). Faces of at least --minimum-side pixels that are not marked \
+            invalid count; a detection is right when it overlaps one by IoU >= 0.4 (greedy matching, best score first).
+            """)
+
+    @Option(help: "Scene photos with their faces (CSV).") var data: String = Shared.path("datasets/widerface/Validation.csv")
+    @Option(help: "A learned detector file, or `haar` for the Haar cascades (tilt-tolerant alt2, then the default cascade's large faces).")
+    var detector: String
+    @Option(help: "Faces whose box's longer side is shorter are not counted.") var minimumSide = 40.0
+    @Option(help: "Output format: text or json (the JSON object is the last thing printed).") var format: ReportFormat = .text
+    @Option(help: "Worker threads.") var workers = 2
+
+    func run() throws {
+        let scenes = try SceneDataset.load(csv: data)
+        // The learned detector reports from a low score so that its whole precision-recall curve can be read.
+        let learned = detector == "haar" ? nil : try LearnedFaceDetector(contentsOf: detector, minFaceSize: 8, scoreThreshold: 0.05)
+        let faceDetector: FaceDetector = try learned ?? FallbackDetector.standard(cascadePath: nil)
+        let metrics = DetectionMetrics(minimumSide: minimumSide)
+        let decoder = ImageDecoder()
+        var matched = [DetectionMetrics.Matched?](repeating: nil, count: scenes.photos.count)
+        var milliseconds = [Double](repeating: 0, count: scenes.photos.count)
+        var failures = [String?](repeating: nil, count: scenes.photos.count)
+        matched.withUnsafeMutableBufferPointer { out in
+            milliseconds.withUnsafeMutableBufferPointer { time in
+                failures.withUnsafeMutableBufferPointer { fail in
+                    let (out, time, fail) = (out, time, fail)
+                    DispatchQueue.concurrentPerform(iterations: max(1, workers)) { w in
+                        for i in stride(from: w, to: scenes.photos.count, by: max(1, workers)) {
+                            do {
+                                let image = try decoder.decodeFile(atPath: scenes.photos[i].path)
+                                let start = DispatchTime.now()
+                                let found = faceDetector.detect(in: image)
+                                time[i] = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e6
+                                out[i] = metrics.match(found, to: scenes.photos[i].faces)
+                            } catch {
+                                fail[i] = "\(scenes.photos[i].path): \(error)"
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        for failure in failures.compactMap({ $0 }).prefix(10) { log("skipped: \(failure)") }
+        let photos = matched.compactMap { $0 }
+        let threshold = learned?.info.scoreThreshold ?? 0
+        let report = DetectorReport(photos: photos, threshold: threshold, milliseconds: milliseconds.sorted()[milliseconds.count / 2])
+        if format == .json { print(try JSONOutput.string(report)); return }
+        print(String(format: "%@ on %@: %d photos, %d counted faces; median %.1f ms per photo (%d threads in parallel)",
+                     detector, data, photos.count, report.faces, report.medianMilliseconds, workers))
+        print(String(format: "at score >= %.2f: recall %.3f, precision %.3f", threshold, report.recall, report.precision))
+        if let best = report.bestRecallAtPrecision90 {
+            print(String(format: "best recall at precision >= 0.90: %.3f (precision %.3f, score >= %.2f)", best.recall, best.precision, best.threshold))
+        }
+        for (group, r) in report.groups.sorted(by: { $0.key < $1.key }) {
+            print("  \(group.padding(toLength: 22, withPad: " ", startingAt: 0)) recall \(String(format: "%.3f", r.recall))  n=\(r.faces)")
+        }
+    }
+}
+
+/// What `evaluate-detector` reports.
+struct DetectorReport: Encodable {
+    struct Group: Encodable { var recall: Double; var faces: Int }
+    struct Best: Encodable { var recall: Double; var precision: Double; var threshold: Double }
+    var threshold: Double
+    var recall: Double, precision: Double, faces: Int
+    var bestRecallAtPrecision90: Best?
+    var groups: [String: Group]
+    var medianMilliseconds: Double
+
+    init(photos: [DetectionMetrics.Matched], threshold: Double, milliseconds: Double) {
+        self.threshold = threshold
+        (recall, precision, faces) = DetectionMetrics.at(threshold, photos)
+        let best = DetectionMetrics.bestRecall(atPrecision: 0.9, photos)
+        bestRecallAtPrecision90 = best.recall > 0 ? Best(recall: best.recall, precision: best.precision, threshold: best.threshold) : nil
+        medianMilliseconds = milliseconds
+        let skin: (String) -> (SceneDataset.Face) -> Bool = { types in { types.split(separator: ",").map(String.init).contains($0.attributes["perceived_skin"] ?? "") } }
+        let side: (ClosedRange<Double>) -> (SceneDataset.Face) -> Bool = { r in { r.contains(max($0.box.width, $0.box.height)) } }
+        let attribute: (String, String) -> (SceneDataset.Face) -> Bool = { key, value in { $0.attributes[key] == value } }
+        let definitions: [(String, (SceneDataset.Face) -> Bool)] = [
+            ("skin I-III", skin("I,II,III")), ("skin IV-VI", skin("IV,V,VI")),
+            ("side 40-79 px", side(0...79.999)), ("side 80-159 px", side(80...159.999)), ("side 160+ px", side(160...100_000)),
+            ("pose typical", attribute("pose", "0")), ("pose atypical", attribute("pose", "1")),
+            ("occlusion none", attribute("occlusion", "0")), ("occlusion partial", attribute("occlusion", "1")),
+            ("occlusion heavy", attribute("occlusion", "2")), ("blur clear", attribute("blur", "0")),
+            ("blur normal", attribute("blur", "1")), ("blur heavy", attribute("blur", "2")),
+        ]
+        var groups: [String: Group] = [:]
+        for (name, include) in definitions {
+            let r = DetectionMetrics.at(threshold, photos, include: include)
+            if r.faces > 0 { groups[name] = Group(recall: r.recall, faces: r.faces) }
+        }
+        self.groups = groups
+    }
+}
