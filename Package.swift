@@ -100,7 +100,7 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ]),
         // Runs the built `facegender` binary: output formats and exit statuses.
-        .testTarget(name: "CLITests", dependencies: ["TestSupport", "FaceGenderModel", "FaceGenderEngine", "facegender"]),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport", "FaceGenderModel", "FaceGenderDetection", "FaceGenderEngine", "facegender"]),
         .testTarget(name: "ImagingTests", dependencies: ["FaceGenderImaging", "FaceGenderEngine", "CSpng", "CTurboJPEG", "CWebP"]),
     ],
     swiftLanguageModes: [.v5]

@@ -9,6 +9,10 @@ public struct FaceLandmarks: Equatable, Codable, Sendable {
 
     public var leftEye: Point, rightEye: Point, nose: Point, mouthLeft: Point, mouthRight: Point
 
+    enum CodingKeys: String, CodingKey {
+        case nose, leftEye = "left_eye", rightEye = "right_eye", mouthLeft = "mouth_left", mouthRight = "mouth_right"
+    }
+
     public init(leftEye: Point, rightEye: Point, nose: Point, mouthLeft: Point, mouthRight: Point) {
         self.leftEye = leftEye; self.rightEye = rightEye; self.nose = nose; self.mouthLeft = mouthLeft; self.mouthRight = mouthRight
     }
@@ -28,6 +32,9 @@ public struct FaceLandmarks: Equatable, Codable, Sendable {
         FaceLandmarks(leftEye: transform(leftEye), rightEye: transform(rightEye), nose: transform(nose),
                       mouthLeft: transform(mouthLeft), mouthRight: transform(mouthRight))
     }
+
+    /// Every coordinate rounded to a tenth of a pixel, for output.
+    public var rounded: FaceLandmarks { map { Point(x: ($0.x * 10).rounded() / 10, y: ($0.y * 10).rounded() / 10) } }
 
     /// The landmarks of the image mirrored left to right (width `width`): points move, and left and right swap so
     /// that the order stays "image's left first".

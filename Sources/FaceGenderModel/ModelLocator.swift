@@ -6,8 +6,10 @@ import Foundation
 public enum ModelLocator {
     public static let shippedRelativePath = "Models/default.safetensors"
 
+    /// `relativePath`: the shipped file to look for (the classifier by default; the detector is found the same way).
     public static func resolve(explicit: String?, environment: [String: String] = ProcessInfo.processInfo.environment,
-                               executablePath: String = CommandLine.arguments.first ?? "") throws -> String {
+                               executablePath: String = CommandLine.arguments.first ?? "",
+                               relativePath: String = shippedRelativePath) throws -> String {
         if let explicit { return explicit }
         if let env = environment["FACEGENDER_MODEL"], !env.isEmpty { return env }
         var candidates: [String] = []
@@ -15,10 +17,10 @@ public enum ModelLocator {
         let exe = URL(fileURLWithPath: executablePath).resolvingSymlinksInPath()
         var dir = exe.deletingLastPathComponent()
         for _ in 0..<4 {
-            candidates.append(dir.appendingPathComponent(shippedRelativePath).path)
+            candidates.append(dir.appendingPathComponent(relativePath).path)
             dir = dir.deletingLastPathComponent()
         }
-        candidates.append(FileManager.default.currentDirectoryPath + "/" + shippedRelativePath)
+        candidates.append(FileManager.default.currentDirectoryPath + "/" + relativePath)
         if let found = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) { return found }
         throw ClassifierError.modelNotFound(searched: candidates)
     }

@@ -12,7 +12,11 @@ struct PredictResponse: Codable, Sendable {
         var probabilities: [String: Double]
         var uncertain: Bool
         var detectionScore: Double
-        enum CodingKeys: String, CodingKey { case box, label, probability, probabilities, uncertain, detectionScore = "detection_score" }
+        /// The five landmarks, when the detector finds them.
+        var landmarks: FaceLandmarks?
+        enum CodingKeys: String, CodingKey {
+            case box, label, probability, probabilities, uncertain, landmarks, detectionScore = "detection_score"
+        }
     }
     struct Model: Codable, Sendable { var name: String, version: String }
     struct Timing: Codable, Sendable {
@@ -32,7 +36,7 @@ struct PredictResponse: Codable, Sendable {
             let box = f.box.clipped(width: a.width, height: a.height)
             return Face(box: Box(x: Int(box.x.rounded()), y: Int(box.y.rounded()), width: Int(box.width.rounded()), height: Int(box.height.rounded())),
                  label: f.label, probability: round4(f.probability), probabilities: f.probabilities.mapValues(round4),
-                 uncertain: f.uncertain, detectionScore: round4(f.box.score))
+                 uncertain: f.uncertain, detectionScore: round4(f.box.score), landmarks: f.box.landmarks?.rounded)
         }
         model = Model(name: info.name, version: info.version)
         timing = Timing(decodeMs: round4(a.decodeMilliseconds), inferenceMs: round4(a.inferenceMilliseconds), totalMs: round4(totalMilliseconds))

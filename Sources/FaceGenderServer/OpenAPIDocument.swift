@@ -107,6 +107,25 @@ enum OpenAPIDocument {
               additionalProperties: {type: number, minimum: 0, maximum: 1}
             uncertain: {type: boolean, description: True when the model should not guess}
             detection_score: {type: number, minimum: 0, maximum: 1}
+            landmarks: {$ref: '#/components/schemas/Landmarks'}
+        Point:
+          type: object
+          required: [x, y]
+          additionalProperties: false
+          properties:
+            x: {type: number}
+            y: {type: number}
+        Landmarks:
+          type: object
+          description: Five points in image pixels, present when the face detector finds them; left and right as seen in the image
+          required: [left_eye, right_eye, nose, mouth_left, mouth_right]
+          additionalProperties: false
+          properties:
+            left_eye: {$ref: '#/components/schemas/Point'}
+            right_eye: {$ref: '#/components/schemas/Point'}
+            nose: {$ref: '#/components/schemas/Point'}
+            mouth_left: {$ref: '#/components/schemas/Point'}
+            mouth_right: {$ref: '#/components/schemas/Point'}
         PredictResponse:
           type: object
           required: [image, faces, model, timing]

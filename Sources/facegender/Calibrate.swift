@@ -19,7 +19,7 @@ struct Calibrate: ParsableCommand {
     @Option(help: "Where to write the calibrated model.") var output: String = "model.safetensors"
     @Option(help: "Accuracy the answered (not uncertain) faces should reach on validation data.") var targetAccuracy = 0.97
     @Option(help: "Folder caching decoded face crops between runs (empty: no cache).") var cacheDir: String = "runs/cache"
-    @Option(help: "Haar cascade XML (default: Debian's opencv-data).") var cascade: String?
+    @OptionGroup var detection: DetectorOptions
     @Option(help: "Worker threads.") var workers = 2
     @OptionGroup var views: ViewOptions
 
@@ -29,7 +29,7 @@ struct Calibrate: ParsableCommand {
         // A run's checkpoint has the whole history; the best weights only the epochs up to them.
         let state = model == nil ? try Checkpoint.state(at: runDir + "/checkpoint.safetensors") : nil
         let history = state?.history ?? best.history
-        let detector = try FallbackDetector.standard(cascadePath: cascade)
+        let detector = try detection.make()
         let bar = ProgressBar(total: validation.samples.count, label: "faces (validation)")
         let crops = FaceCrops.cached(validation.samples, preprocessor: best.info.preprocessor, detector: detector, decoder: ImageDecoder(),
                                      workers: workers, cacheDir: cacheDir.isEmpty ? nil : cacheDir, warn: log) { bar.update($0) }

@@ -15,26 +15,16 @@ struct Detect: ParsableCommand {
     @Option(help: "Output format: text or json.")
     var format: ReportFormat = .text
 
-    @Option(help: "Haar cascade XML (default: Debian's opencv-data haarcascade_frontalface_alt2.xml); when it finds no face, opencv-data's frontalface_default looks for a large one.")
-    var cascade: String?
-
-    @Option(help: "Smallest face side in pixels.")
-    var minFaceSize = 24
+    @OptionGroup var detection: DetectorOptions
 
     @Option(help: "Write a copy of each photo with the faces boxed into this folder.")
     var annotateDir: String?
 
-    func validate() throws {
-        if minFaceSize < 8 { throw ValidationError("--min-face-size must be at least 8") }
-    }
-
-    struct Face: Encodable { var x, y, width, height: Int; var score: Double }
+    struct Face: Encodable { var x, y, width, height: Int; var score: Double; var landmarks: FaceLandmarks? }
     struct Answer: Encodable { var file: String; var faces: [Face]?; var error: String? }
 
     func run() throws {
-        var options = CascadeDetectorOptions()
-        options.minFaceSize = minFaceSize
-        let detector = try FallbackDetector.standard(cascadePath: cascade, options: options)
+        let detector = try detection.make()
         let decoder = ImageDecoder()
         var answers: [Answer] = []
         for photo in photos {
@@ -42,7 +32,8 @@ struct Detect: ParsableCommand {
                 var image = try decoder.decodeFile(atPath: photo)
                 let faces = detector.detect(in: image).map {
                     Face(x: Int($0.x.rounded()), y: Int($0.y.rounded()), width: Int($0.width.rounded()),
-                         height: Int($0.height.rounded()), score: ($0.score * 1000).rounded() / 1000)
+                         height: Int($0.height.rounded()), score: ($0.score * 1000).rounded() / 1000,
+                         landmarks: $0.landmarks?.rounded)
                 }
                 if let annotateDir {
                     for f in faces { image.strokeRectangle(x: f.x, y: f.y, width: f.width, height: f.height, thickness: max(2, image.width / 200), color: (40, 220, 90)) }

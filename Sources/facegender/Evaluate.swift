@@ -24,7 +24,7 @@ struct Evaluate: ParsableCommand {
     var trainingData: String?
     @Option(help: "Zoom factors of the views averaged per face, e.g. 0.9,1,1.1 (default: the model's own; 1 is the centre view). The model's temperature is kept, so compare accuracy, not calibration; `calibrate --view-scales` refits it.")
     var viewScales: ViewScales?
-    @Option(help: "Haar cascade XML (default: Debian's opencv-data).") var cascade: String?
+    @OptionGroup var detection: DetectorOptions
     @Option(help: "Worker threads.") var workers = 2
 
     func validate() throws {
@@ -40,7 +40,7 @@ struct Evaluate: ParsableCommand {
             (dataset, trainingCopies) = dataset.removingCopies(of: try LabeledDataset.load(trainingData))
             log("left out \(trainingCopies ?? 0) photos that are byte-identical to training photos")
         }
-        let detector = try FallbackDetector.standard(cascadePath: cascade)
+        let detector = try detection.make()
         let bar = ProgressBar(total: dataset.samples.count, label: "evaluate")
         let outcome = try Evaluator.run(dataset: dataset, model: bundle, detector: detector, decoder: ImageDecoder(),
                                         workers: workers) { bar.update($0) }

@@ -15,16 +15,19 @@ struct Predict: ParsableCommand {
     @Argument(help: "Photos (JPEG, PNG, WebP) or folders of them.") var paths: [String]
     @Option(help: "Model file (default: $FACEGENDER_MODEL, else the shipped Models/default.safetensors).") var model: String?
     @Option(help: "Output format: text, json or csv.") var format: OutputFormat = .text
-    @Option(help: "Haar cascade XML (default: Debian's opencv-data).") var cascade: String?
+    @OptionGroup var detection: DetectorOptions
 
     struct Box: Encodable { var x, y, width, height: Int }
-    struct Face: Encodable { var box: Box; var label: String; var probability: Double; var probabilities: [String: Double]; var uncertain: Bool }
+    struct Face: Encodable {
+        var box: Box; var label: String; var probability: Double; var probabilities: [String: Double]; var uncertain: Bool
+        var landmarks: FaceLandmarks?
+    }
     struct Answer: Encodable { var file: String; var faces: [Face]?; var error: String? }
 
     func run() throws {
         let bundle = try ModelBundle.locate(explicit: model, card: .none)
         let analyzer = FaceAnalyzer(classifier: try bundle.classifier(parallelism: Parallelism(workers: 2)),
-                                    detector: try FallbackDetector.standard(cascadePath: cascade))
+                                    detector: try detection.make())
         let decoder = ImageDecoder()
         var answers: [Answer] = []
         for file in PhotoFiles.expand(paths) {
@@ -34,7 +37,8 @@ struct Predict: ParsableCommand {
                     let b = p.box.clipped(width: image.width, height: image.height)
                     return Face(box: Box(x: Int(b.x.rounded()), y: Int(b.y.rounded()), width: Int(b.width.rounded()), height: Int(b.height.rounded())),
                          label: p.label, probability: (p.probability * 10000).rounded() / 10000,
-                         probabilities: p.probabilities.mapValues { ($0 * 10000).rounded() / 10000 }, uncertain: p.uncertain)
+                         probabilities: p.probabilities.mapValues { ($0 * 10000).rounded() / 10000 }, uncertain: p.uncertain,
+                         landmarks: p.box.landmarks?.rounded)
                 }
                 answers.append(Answer(file: file, faces: faces))
             } catch {

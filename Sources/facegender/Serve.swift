@@ -17,7 +17,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
     @Option(help: "Port to listen on.") var port = 8080
     @Option(help: "Model file (default: $FACEGENDER_MODEL, else the shipped Models/default.safetensors).") var model: String?
-    @Option(help: "Haar cascade XML (default: Debian's opencv-data).") var cascade: String?
+    @OptionGroup var detection: DetectorOptions
     @Option(help: "Largest request body in bytes.") var maxBodyBytes = 10 * 1024 * 1024
     @Option(help: "Largest image in pixels (checked before decoding).") var maxPixels = 40_000_000
     @Option(help: "Inferences running at once.") var workers = 2
@@ -40,7 +40,7 @@ struct Serve: AsyncParsableCommand {
         config.workers = workers; config.maxQueuedRequests = maxQueued; config.queueTimeoutSeconds = queueTimeout
         config.idleTimeoutSeconds = idleTimeout
         config.modelCard = bundle.card
-        let detector = try FallbackDetector.standard(cascadePath: cascade)
+        let detector = try detection.make()
         let pool = InferencePool(analyzers: try bundle.analyzers(count: workers, detector: detector),
                                  decoder: ImageDecoder(limits: config.decodeLimits), maxQueued: maxQueued, queueTimeoutSeconds: queueTimeout)
         var logger = Logger(label: "facegender")

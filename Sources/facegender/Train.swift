@@ -58,7 +58,7 @@ struct Train: AsyncParsableCommand {
     var oversample: [String] = []
     @Option(help: "Train on each class split by a group's values, e.g. age_summary (under 10, 10-19, 20+ from UTKFace names); the model still answers the classes.")
     var subclassesBy: String?
-    @Option(help: "Haar cascade XML (default: Debian's opencv-data).") var cascade: String?
+    @OptionGroup var detection: DetectorOptions
     @Flag(help: "Train on byte-identical copies too (of validation or test photos, under two classes, or repeated).")
     var keepDuplicates = false
     @Flag(help: "Continue the run in --run-dir from its checkpoint.") var resume = false
@@ -103,7 +103,7 @@ struct Train: AsyncParsableCommand {
             splits.train.samples = duplicates.kept.map { splits.train.samples[$0] }
         }
         let preprocessor = FacePreprocessor(inputSide: inputSide, faceMargin: faceMargin)
-        let detector = try FallbackDetector.standard(cascadePath: cascade)
+        let detector = try detection.make()
         log("data: \(splits.train.samples.count) train, \(splits.validation.samples.count) validation photos; classes \(splits.train.classes)")
 
         let trainCrops = crops(splits.train, "train", preprocessor, detector)

@@ -1,4 +1,5 @@
 import TestSupport
+import FaceGenderDetection
 import FaceGenderEngine
 import FaceGenderModel
 import Foundation
@@ -171,6 +172,23 @@ func photos(_ split: String, _ label: String, _ count: Int) throws -> [String] {
         #expect(after.info.temperature != before.info.temperature && after.info.metrics["validation_accuracy"] != nil)
         let weights = { (c: GenderClassifier) in c.network.parameters.flatMap { $0.value.array } }
         #expect(weights(after) == weights(before))
+    }
+
+    /// `detect --detector FILE` uses a learned detector and prints its landmarks with every box.
+    @Test func detectWithALearnedDetectorPrintsLandmarks() throws {
+        let spec = DetectorSpec(stemChannels: 4, stride4Channels: 4, pyramidChannels: 8)
+        let path = NSTemporaryDirectory() + "fg-cli-detector-\(UUID().uuidString).safetensors"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        // Untrained, with a threshold that lets every position through: boxes with landmarks, whatever they are.
+        try LearnedFaceDetector.save(DetectorNetwork(spec: spec, seed: 1, parallelism: Parallelism(workers: 1)),
+                                     info: DetectorInfo(name: "t", version: "0", spec: spec, scoreThreshold: 0.001), to: path)
+        let (status, out) = try facegender(["detect", try photos("Test", "Male", 1)[0], "--detector", path, "--min-face-size", "8",
+                                            "--format", "json"])
+        #expect(status == 0)
+        let answers = try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [[String: Any]] ?? []
+        let faces = answers.first?["faces"] as? [[String: Any]] ?? []
+        #expect(!faces.isEmpty && faces.allSatisfy { ($0["landmarks"] as? [String: Any])?.keys.sorted() == ["left_eye", "mouth_left", "mouth_right", "nose", "right_eye"] })
+        #expect(try facegender(["detect", try photos("Test", "Male", 1)[0], "--detector", "/nonexistent.safetensors"]).status != 0)
     }
 
     /// Options that were measured and rejected (docs/model-history.md) are gone, not hidden.

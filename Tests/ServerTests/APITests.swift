@@ -1,3 +1,4 @@
+import FaceGenderDetection
 import FaceGenderImaging
 import FaceGenderServer
 import Foundation
@@ -50,6 +51,22 @@ import Yams
             #expect(faces.count == 1)
             let probabilities = faces.first?["probabilities"] as? [String: Double] ?? [:]
             #expect(abs(probabilities.values.reduce(0, +) - 1) < 1e-3)
+        }
+    }
+
+    /// A detector that finds landmarks puts them in the answer, as the OpenAPI document describes.
+    @Test func landmarksConformToOpenAPI() async throws {
+        let landmarks = FaceLandmarks([70, 80, 110, 81, 90, 100, 75, 120, 105, 121])
+        let pool = try tinyPool(detector: FixedFaces(faces: [FaceBox(x: 50, y: 50, width: 80, height: 90, score: 0.9, landmarks: landmarks)]))
+        try await app(predictor: pool).test(.router) { client in
+            let document = try await openAPI(client)
+            let response = try await client.execute(uri: "/api/v1/predict", method: .post, headers: [.contentType: "image/jpeg"],
+                                                    body: ByteBuffer(data: try facePhoto()))
+            #expect(response.status == .ok)
+            expectConforms(response.body, to: "PredictResponse", document)
+            let face = (json(response.body)["faces"] as? [[String: Any]] ?? []).first ?? [:]
+            let eye = (face["landmarks"] as? [String: Any])?["right_eye"] as? [String: Double]
+            #expect(eye == ["x": 110, "y": 81])
         }
     }
 
