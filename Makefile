@@ -3,7 +3,7 @@ SWIFT ?= swift
 SHARED ?= $(abspath ../shared)
 export FACEGENDER_SHARED ?= $(SHARED)
 
-.PHONY: deps build serve test model bench-engine clean
+.PHONY: deps build serve test model detector bench-engine clean
 
 deps:
 	scripts/install-deps
@@ -29,6 +29,14 @@ model: build
 	.build/release/facegender train --data $(SHARED)/datasets/utkface --architecture resnet-small-se --epochs 36 --oversample age=0-9:2 --subclasses-by age --seed 2 --keep-duplicates --view-scales 0.9,1,1.1 --output Models/default.safetensors --run-dir runs/default
 	.build/release/facegender evaluate --data $(SHARED)/datasets/utkface/Test --model Models/default.safetensors \
 		--metrics Models/default-test-metrics.json --report runs/default/evaluation.html
+
+# Trains the face detector from ../shared (WIDER FACE scenes, All-Age-Faces portraits with landmarks), then
+# measures it on the WIDER validation scenes (recall and precision by skin type, size, pose, occlusion, blur).
+detector: build
+	.build/release/facegender train-detector --scenes $(SHARED)/datasets/widerface/Train.csv \
+		--validation-scenes $(SHARED)/datasets/widerface/Validation.csv --portraits $(SHARED)/datasets/aaf/landmarks.csv \
+		--epochs 40 --steps-per-epoch 300 --batch-size 16 --seed 1 --output Models/detector.safetensors --run-dir runs/detector
+	.build/release/facegender evaluate-detector --detector Models/detector.safetensors --data $(SHARED)/datasets/widerface/Validation.csv
 
 bench-engine: deps
 	bench/engine/run

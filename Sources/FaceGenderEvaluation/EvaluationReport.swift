@@ -43,7 +43,7 @@ public enum EvaluationReport {
         }.joined()
         let groupRows = s.groups.keys.sorted().flatMap { kind in
             s.groups[kind]!.sorted { $0.key.localizedStandardCompare($1.key) == .orderedAscending }.map { g, v in
-                "<tr><td>\(SVGPlot.escape(kind))</td><td>\(SVGPlot.escape(g))</td><td>\(pct(v.accuracy))</td><td>\(pct(v.ci95.low))–\(pct(v.ci95.high))</td><td>\(v.count)</td></tr>"
+                "<tr><td>\(SVGPlot.escape(kind))</td><td>\(SVGPlot.escape(g))</td><td>\(pct(v.accuracy))</td><td>\(pct(v.ci95.low))–\(pct(v.ci95.high))</td><td>\(String(format: "%.4f", v.ece))</td><td>\(v.count)</td></tr>"
             }
         }.joined()
         let body = """
@@ -56,7 +56,7 @@ public enum EvaluationReport {
             \(String(format: "%.3f", s.abstainBelow)) answers \(pct(s.coverageAtThreshold)) of faces at \(pct(s.accuracyAtThreshold)).</p>
             <div class="charts">\(charts.joined())</div>
             <h2>Per class</h2><table><tr><th>class</th><th>precision</th><th>recall</th><th>F1</th><th>count</th></tr>\(classRows)</table>
-            <h2>Per group</h2><table><tr><th>kind</th><th>group</th><th>accuracy</th><th>95% CI</th><th>count</th></tr>\(groupRows)</table>
+            <h2>Per group</h2><table><tr><th>kind</th><th>group</th><th>accuracy</th><th>95% CI</th><th>ECE</th><th>count</th></tr>\(groupRows)</table>
             <p>Gender predicted from a face is an estimate of apparent, binary gender presentation, not of anyone's identity.</p>
             """
         return HTMLPage.wrap(title: "FaceGender evaluation", body: body)

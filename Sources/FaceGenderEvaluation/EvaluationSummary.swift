@@ -5,6 +5,8 @@ public struct EvaluationSummary: Codable, Sendable {
     public struct Interval: Codable, Sendable { public var low: Double, high: Double }
     public struct GroupScore: Codable, Sendable {
         public var accuracy: Double, count: Int, ci95: Interval
+        /// Expected calibration error of the group's calibrated answers.
+        public var ece: Double
     }
     public struct ClassMetrics: Codable, Sendable {
         public var precision: Double, recall: Double, f1: Double, support: Int
@@ -85,15 +87,13 @@ public struct EvaluationSummary: Codable, Sendable {
         var groups: [String: [String: GroupScore]] = [:]
         let kinds = Set(samples.flatMap { $0.groups.keys })
         for kind in kinds {
-            var byGroup: [String: (Int, Int)] = [:]
-            for (s, ok) in zip(samples, correct) {
-                guard let g = s.groups[kind] else { continue }
-                let c = byGroup[g] ?? (0, 0)
-                byGroup[g] = (c.0 + (ok ? 1 : 0), c.1 + 1)
-            }
-            groups[kind] = byGroup.mapValues { hits, n in
+            var members: [String: [Int]] = [:]
+            for (i, s) in samples.enumerated() { if let g = s.groups[kind] { members[g, default: []].append(i) } }
+            groups[kind] = members.mapValues { indices in
+                let hits = indices.filter { correct[$0] }.count, n = indices.count
                 let ci = Metrics.wilsonInterval(successes: hits, total: n)
-                return GroupScore(accuracy: Double(hits) / Double(n), count: n, ci95: Interval(low: ci.low, high: ci.high))
+                let ece = Metrics.expectedCalibrationError(confidences: indices.map { confidences[$0] }, correct: indices.map { correct[$0] })
+                return GroupScore(accuracy: Double(hits) / Double(n), count: n, ci95: Interval(low: ci.low, high: ci.high), ece: ece)
             }
         }
         self.groups = groups

@@ -20,6 +20,7 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable {
     case badCSV(path: String, line: Int, reason: String)
     case unreadableFile(String)
     case classMismatch(split: String, expected: [String], found: [String])
+    case datasetClassMismatch(dataset: String, expected: [String], found: [String])
 
     public var description: String {
         switch self {
@@ -30,6 +31,8 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable {
             return "\(root) has no \(split)/ folder or \(split).csv; expected \(root)/{Train,Validation,Test}/<class>/*.jpg, or \(root)/{Train,Validation,Test}.csv of file,label[,group...]"
         case let .unreadableFile(p): return "cannot read \(p) as UTF-8 text"
         case let .badCSV(p, line, reason): return "\(p):\(line): \(reason)"
+        case let .datasetClassMismatch(dataset, expected, found):
+            return "dataset \(dataset) has classes \(found) but the first has \(expected); datasets trained or evaluated together need the same class names"
         case let .classMismatch(split, expected, found):
             return "the \(split) split has classes \(found) but Train has \(expected); every split needs the same class folders"
         }
@@ -66,13 +69,17 @@ public struct LabeledDataset: Sendable {
         return LabeledDataset(classes: classes, samples: samples)
     }
 
-    /// A CSV of `file,label[,group columns...]` with a header row; files are relative to the CSV's folder.
+    /// A CSV of `file,label[,group columns...]` with a header row; files are relative to the CSV's folder. An `age`
+    /// column of whole years gives the age groups that UTKFace names give (band, summary, detail), so that datasets
+    /// can be compared and oversampled alike.
     public static func csv(_ path: String) throws -> LabeledDataset {
         let table = try CSVTable.read(path)
         let header = table.header
         guard header.count >= 2 else { throw DatasetError.badCSV(path: path, line: 1, reason: "header needs at least file,label") }
         let rows = table.rows.map { cols in
-            (table.resolve(cols[0]), cols[1], Dictionary(uniqueKeysWithValues: zip(header.dropFirst(2), cols.dropFirst(2))))
+            var groups = Dictionary(uniqueKeysWithValues: zip(header.dropFirst(2), cols.dropFirst(2)))
+            if let years = groups["age"].flatMap({ Int($0) }) { groups.merge(UTKFaceName.ageGroups(years)) { _, derived in derived } }
+            return (table.resolve(cols[0]), cols[1], groups)
         }
         guard !rows.isEmpty else { throw DatasetError.badCSV(path: path, line: 2, reason: "no photos listed after the header") }
         let classes = Set(rows.map(\.1)).sorted()
@@ -87,6 +94,24 @@ public struct LabeledDataset: Sendable {
 
     public var classCounts: [Int] { classes.indices.map { c in samples.filter { $0.label == c }.count } }
 
+    /// The same photos with the group `dataset` set to `name`, so that reports and oversampling can tell datasets apart.
+    public func named(_ name: String) -> LabeledDataset {
+        LabeledDataset(classes: classes, samples: samples.map { s in
+            var s = s
+            s.groups["dataset"] = name
+            return s
+        })
+    }
+
+    /// Several datasets as one; they must name the same classes (their samples keep their own groups).
+    public static func union(_ sets: [LabeledDataset]) throws -> LabeledDataset {
+        guard let first = sets.first else { return LabeledDataset(classes: [], samples: []) }
+        for set in sets.dropFirst() where set.classes != first.classes {
+            throw DatasetError.datasetClassMismatch(dataset: set.samples.first?.groups["dataset"] ?? "?", expected: first.classes, found: set.classes)
+        }
+        return LabeledDataset(classes: first.classes, samples: sets.flatMap(\.samples))
+    }
+
     /// These photos without those whose bytes are also one of `other`'s photos, and how many those were.
     public func removingCopies(of other: LabeledDataset) -> (dataset: LabeledDataset, removed: Int) {
         let copies = DuplicatePhotos.copies(in: samples.map(\.path), of: other.samples.map(\.path))
@@ -98,6 +123,19 @@ public struct LabeledDataset: Sendable {
 /// The three splits of `root`: each the folder `root/<Split>/<class>/` or the CSV `root/<Split>.csv`.
 public struct DatasetSplits: Sendable {
     public var train: LabeledDataset, validation: LabeledDataset, test: LabeledDataset?
+
+    public init(train: LabeledDataset, validation: LabeledDataset, test: LabeledDataset?) {
+        self.train = train; self.validation = validation; self.test = test
+    }
+
+    /// Several datasets' splits as one, each photo's group `dataset` naming where it came from: training draws from
+    /// all of them, validation and early stopping use the union of their Validation splits.
+    public static func union(_ named: [(name: String, splits: DatasetSplits)]) throws -> DatasetSplits {
+        let tests = named.compactMap { $0.splits.test?.named($0.name) }
+        return DatasetSplits(train: try .union(named.map { $0.splits.train.named($0.name) }),
+                             validation: try .union(named.map { $0.splits.validation.named($0.name) }),
+                             test: tests.isEmpty ? nil : try .union(tests))
+    }
 
     public static func load(root: String) throws -> DatasetSplits {
         let train = try split("Train", of: root), validation = try split("Validation", of: root)

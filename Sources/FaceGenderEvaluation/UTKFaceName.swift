@@ -7,8 +7,12 @@ public enum UTKFaceName {
         let parts = fileName.split(separator: "_")
         guard parts.count >= 4, let age = Int(parts[0]), let gender = Int(parts[1]), let race = Int(parts[2]),
               (0...130).contains(age), (0...1).contains(gender), races.indices.contains(race) else { return [:] }
-        return ["age": ageBand(age), "race": races[race], "age_summary": age >= 20 ? "20+" : (age < 10 ? "under 10" : "10-19"),
-                "age_detail": ageDetail(age)]
+        return ageGroups(age).merging(["race": races[race]]) { a, _ in a }
+    }
+
+    /// The age groups of every dataset with ages: `age` (band), `age_summary` (under 10, 10-19, 20+), `age_detail`.
+    public static func ageGroups(_ age: Int) -> [String: String] {
+        ["age": ageBand(age), "age_summary": age >= 20 ? "20+" : (age < 10 ? "under 10" : "10-19"), "age_detail": ageDetail(age)]
     }
 
     /// Narrower bands where a face changes fastest: babies apart from older children, teenagers split, decades after.

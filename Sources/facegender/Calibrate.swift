@@ -13,7 +13,8 @@ struct Calibrate: ParsableCommand {
             + "--model, a finished model file with the learning curves it carries. `train` does this itself at the end; use this "
             + "after changing the validation data, the target accuracy or the views averaged per face.")
 
-    @Option(help: "Dataset root holding Validation/ or Validation.csv (the one the run was trained with).") var data: String
+    @Option(help: "[NAME=]DIR: a dataset root holding Validation/ or Validation.csv (the ones the run was trained with; repeat for several).")
+    var data: [DatasetArgument]
     @Option(help: "The training run's folder.") var runDir: String = "runs/latest"
     @Option(help: "A finished model file to calibrate again instead of a run's best weights.") var model: String?
     @Option(help: "Where to write the calibrated model.") var output: String = "model.safetensors"
@@ -24,7 +25,7 @@ struct Calibrate: ParsableCommand {
     @OptionGroup var views: ViewOptions
 
     func run() throws {
-        let validation = try DatasetSplits.split("Validation", of: data)
+        let validation = try LabeledDataset.union(try data.map { try DatasetSplits.split("Validation", of: $0.path).named($0.name) })
         let best = try ModelBundle.load(path: model ?? runDir + "/best.safetensors", card: .none)
         // A run's checkpoint has the whole history; the best weights only the epochs up to them.
         let state = model == nil ? try Checkpoint.state(at: runDir + "/checkpoint.safetensors") : nil

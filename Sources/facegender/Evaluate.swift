@@ -14,7 +14,8 @@ struct Evaluate: ParsableCommand {
             are classified on the whole photo and counted. UTKFace names (AGE_GENDER_RACE_DATE.jpg) give age and race groups.
             """)
 
-    @Option(help: "Labelled photos: a folder of class folders, or a CSV.") var data: String
+    @Option(help: "[NAME=]PATH: labelled photos, a folder of class folders or a CSV; repeat to evaluate several datasets side by side (group dataset=NAME).")
+    var data: [DatasetArgument]
     @Option(help: "Model file (default: $FACEGENDER_MODEL, else the shipped Models/default.safetensors).") var model: String?
     @Option(help: "Output format: text or json (the JSON object is the last thing printed).") var format: ReportFormat = .text
     @Option(help: "Write the metrics as JSON here.") var metrics: String?
@@ -27,14 +28,17 @@ struct Evaluate: ParsableCommand {
     @OptionGroup var detection: DetectorOptions
     @Option(help: "Worker threads.") var workers = 2
 
+    private var dataNames: String { data.map { "\($0.name)=\($0.path)" }.joined(separator: ", ") }
+
     func validate() throws {
+        guard !data.isEmpty else { throw ValidationError("--data: give at least one dataset") }
         if workers < 1 { throw ValidationError("--workers must be at least 1") }
     }
 
     func run() throws {
         var bundle = try ModelBundle.locate(explicit: model, card: .none)
         if let viewScales { bundle.info.views.scales = viewScales.values }
-        var dataset = try LabeledDataset.load(data)
+        var dataset = try LabeledDataset.union(try data.map { try LabeledDataset.load($0.path).named($0.name) })
         var trainingCopies: Int?
         if let trainingData {
             (dataset, trainingCopies) = dataset.removingCopies(of: try LabeledDataset.load(trainingData))
@@ -58,7 +62,7 @@ struct Evaluate: ParsableCommand {
             try Data(table.utf8).write(to: URL(fileURLWithPath: predictions), options: .atomic)
         }
         if let report {
-            let html = EvaluationReport.html(summary, history: bundle.history, dataName: data)
+            let html = EvaluationReport.html(summary, history: bundle.history, dataName: dataNames)
             try Data(html.utf8).write(to: URL(fileURLWithPath: report), options: .atomic)
         }
         if format == .json { print(json); return }
@@ -68,7 +72,7 @@ struct Evaluate: ParsableCommand {
     private func printText(_ s: EvaluationSummary) {
         func pct(_ v: Double) -> String { String(format: "%.2f%%", 100 * v) }
         let leftOut = s.trainingCopiesLeftOut.map { ", \($0) copies of training photos left out" } ?? ""
-        print("model \(s.model) on \(data): \(s.count) photos (\(s.noFaceCount) without a detected face, \(s.unreadableCount) unreadable\(leftOut))")
+        print("model \(s.model) on \(dataNames): \(s.count) photos (\(s.noFaceCount) without a detected face, \(s.unreadableCount) unreadable\(leftOut))")
         print("accuracy \(pct(s.accuracy))  (95% CI \(pct(s.accuracyCI95.low)) – \(pct(s.accuracyCI95.high)))   ROC AUC \(String(format: "%.4f", s.rocAUC))")
         print("ECE \(String(format: "%.4f", s.ece)) (uncalibrated \(String(format: "%.4f", s.eceUncalibrated)));  "
               + "uncertain below \(String(format: "%.3f", s.abstainBelow)): answers \(pct(s.coverageAtThreshold)) at \(pct(s.accuracyAtThreshold))")
@@ -80,7 +84,7 @@ struct Evaluate: ParsableCommand {
         for kind in s.groups.keys.sorted() {
             print("  by \(kind):")
             for (g, v) in s.groups[kind]!.sorted(by: { $0.key.localizedStandardCompare($1.key) == .orderedAscending }) {
-                print("    \(g.padding(toLength: 10, withPad: " ", startingAt: 0)) \(pct(v.accuracy))  (\(pct(v.ci95.low)) – \(pct(v.ci95.high)))  n=\(v.count)")
+                print("    \(g.padding(toLength: 10, withPad: " ", startingAt: 0)) \(pct(v.accuracy))  (\(pct(v.ci95.low)) – \(pct(v.ci95.high)))  ECE \(String(format: "%.4f", v.ece))  n=\(v.count)")
             }
         }
     }

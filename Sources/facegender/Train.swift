@@ -20,8 +20,8 @@ struct Train: AsyncParsableCommand {
             --oversample and --subclasses-by as UTKFace file names do.
             """)
 
-    @Option(help: "Dataset root holding Train/ and Validation/ class folders (e.g. ../shared/datasets/utkface), or Train.csv and Validation.csv of file,label[,group...].")
-    var data: String
+    @Option(help: "[NAME=]DIR: a dataset root holding Train/ and Validation/ class folders (e.g. ../shared/datasets/utkface), or Train.csv and Validation.csv of file,label[,group...]; repeat for several datasets, trained on together (their photos carry the group dataset=NAME, e.g. for --oversample dataset=celeba:0.5).")
+    var data: [DatasetArgument]
 
     @Option(help: "Where to write the trained model (.safetensors).")
     var output: String = "model.safetensors"
@@ -65,6 +65,8 @@ struct Train: AsyncParsableCommand {
     @OptionGroup var views: ViewOptions
 
     func validate() throws {
+        guard !data.isEmpty else { throw ValidationError("--data: give at least one dataset") }
+        guard Set(data.map(\.name)).count == data.count else { throw ValidationError("--data: every dataset needs its own name (NAME=DIR)") }
         guard Architecture(rawValue: architecture) != nil else {
             throw ValidationError("--architecture must be one of \(Architecture.allCases.map(\.rawValue).joined(separator: ", "))")
         }
@@ -96,7 +98,7 @@ struct Train: AsyncParsableCommand {
 
     func run() async throws {
         let config = trainingConfig
-        var splits = try DatasetSplits.load(root: data)
+        var splits = try DatasetSplits.union(try data.map { ($0.name, try DatasetSplits.load(root: $0.path)) })
         if !keepDuplicates {
             let duplicates = TrainingDuplicates(splits: splits)
             log(duplicates.description)
@@ -122,7 +124,8 @@ struct Train: AsyncParsableCommand {
         let trainingLog = TrainingLog()
         let trainer = try Trainer(config: config, info: info, train: (trainCrops, trainLabels),
                                   validation: (validationCrops, splits.validation.samples.map(\.label)),
-                                  trainGroups: splits.train.samples.map(\.groups), runDirectory: runDir, observe: trainingLog.observe)
+                                  trainGroups: splits.train.samples.map(\.groups), validationGroups: splits.validation.samples.map(\.groups),
+                                  runDirectory: runDir, observe: trainingLog.observe)
         if resume { try trainer.resume() }
         for rule in config.oversample {
             let matched = splits.train.samples.filter { $0.groups[rule.key] == rule.value }.count

@@ -17,7 +17,8 @@ final class TrainingLog {
             finishBar()
             log(String(format: "epoch %d/%d  train loss %.4f acc %.4f | val loss %.4f acc %.4f | %.0f img/s, %@%@",
                        r.epoch, epochs, r.trainLoss, r.trainAccuracy, r.validationLoss, r.validationAccuracy,
-                       r.imagesPerSecond, ProgressBar.clock(r.seconds), isBest ? "  * best" : ""))
+                       r.imagesPerSecond, ProgressBar.clock(r.seconds), isBest ? "  * best" : "")
+                + r.validationAccuracyByDataset.sorted { $0.key < $1.key }.map { String(format: " | %@ %.4f", $0.key, $0.value) }.joined())
         case let .note(message):
             finishBar()
             log(message)

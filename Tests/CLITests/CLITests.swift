@@ -109,6 +109,26 @@ func photos(_ split: String, _ label: String, _ count: Int) throws -> [String] {
         #expect(rows.dropFirst().filter { $0.contains(",true,") || $0.contains(",false,") }.count == 8)
     }
 
+    /// Several `--data NAME=PATH` are evaluated side by side: a `dataset` group with accuracy and ECE for each.
+    @Test func evaluateShowsDatasetsSideBySide() throws {
+        let model = try tinyModelFile()
+        let root = NSTemporaryDirectory() + "fg-cli-eval2-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: model); try? FileManager.default.removeItem(atPath: root) }
+        for (name, split) in [("one", "Test"), ("two", "Validation")] {
+            for label in ["Female", "Male"] {
+                try FileManager.default.createDirectory(atPath: "\(root)/\(name)/\(label)", withIntermediateDirectories: true)
+                for p in try photos(split, label, 2) {
+                    try FileManager.default.createSymbolicLink(atPath: "\(root)/\(name)/\(label)/\((p as NSString).lastPathComponent)", withDestinationPath: p)
+                }
+            }
+        }
+        let (status, out) = try facegender(["evaluate", "--data", "first=\(root)/one", "--data", "\(root)/two", "--format", "json", "--model", model])
+        #expect(status == 0)
+        let metrics = try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any] ?? [:]
+        let datasets = (metrics["groups"] as? [String: Any])?["dataset"] as? [String: [String: Any]] ?? [:]
+        #expect(datasets.keys.sorted() == ["first", "two"] && datasets.values.allSatisfy { $0["count"] as? Int == 4 && $0["ece"] is Double })
+    }
+
     /// Photos whose bytes are also a training photo's are left out of the metrics and counted.
     @Test func evaluateLeavesOutCopiesOfTrainingPhotos() throws {
         let model = try tinyModelFile()
@@ -149,6 +169,15 @@ func photos(_ split: String, _ label: String, _ count: Int) throws -> [String] {
         let trained = try ModelBundle.load(path: model, card: .none)
         #expect(trained.info.classes == ["Female", "Male"])
         #expect(trained.info.subclasses == ["even", "odd"])
+
+        // The same CSV dataset twice under two names: one run, validation measured per dataset every epoch.
+        let twice = try facegender(["train", "--data", "a=" + root, "--data", "b=" + root, "--architecture", "tiny", "--input-side", "32",
+                                    "--epochs", "1", "--batch-size", "4", "--cache-dir", "", "--run-dir", root + "/run2",
+                                    "--output", root + "/two.safetensors", "--keep-duplicates"]).status
+        #expect(twice == 0)
+        let curves = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: root + "/run2/learning-curves.json"))) as? [[String: Any]]
+        #expect((curves?.first?["validationAccuracyByDataset"] as? [String: Double])?.keys.sorted() == ["a", "b"])
+        #expect(try facegender(["train", "--data", "a=" + root, "--data", "a=" + root]).status == 64, "two datasets, one name")
     }
 
     /// `calibrate --model` finishes a model file again: same weights, the chosen views stored, temperature refitted.

@@ -53,6 +53,26 @@ import Testing
 
     func write(_ text: String, to path: String) throws { try Data(text.utf8).write(to: URL(fileURLWithPath: path)) }
 
+    /// A CSV's age in years gives UTKFace's age groups, so datasets compare (and oversample) alike.
+    @Test func csvAgesInYearsGiveTheAgeGroups() throws {
+        let root = try makeDir(["a.jpg"])
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try write("file,label,age,age_summary\na.jpg,Female,7,under 10\nb.jpg,Male,34,20+\nc.jpg,Male,unknown,\n", to: root + "/t.csv")
+        let d = try LabeledDataset.csv(root + "/t.csv")
+        #expect(d.samples[0].groups == ["age": "0-9", "age_summary": "under 10", "age_detail": "3-9"])
+        #expect(d.samples[1].groups == ["age": "20-39", "age_summary": "20+", "age_detail": "30-39"])
+        #expect(d.samples[2].groups == ["age": "unknown", "age_summary": ""], "not a number: kept as it is")
+    }
+
+    @Test func datasetsJoinUnderTheirNamesWhenTheirClassesAgree() throws {
+        let a = LabeledDataset(classes: ["Female", "Male"], samples: [LabeledSample(path: "a.jpg", label: 0, groups: ["age": "0-9"])])
+        let b = LabeledDataset(classes: ["Female", "Male"], samples: [LabeledSample(path: "b.jpg", label: 1)])
+        let joined = try LabeledDataset.union([a.named("utk"), b.named("celeba")])
+        #expect(joined.samples.map { $0.groups["dataset"] } == ["utk", "celeba"] && joined.samples[0].groups["age"] == "0-9")
+        let other = LabeledDataset(classes: ["Man", "Woman"], samples: [])
+        #expect(throws: DatasetError.self) { try LabeledDataset.union([a.named("utk"), other.named("other")]) }
+    }
+
     @Test func splitsMayBeCSVFilesBesideFolders() throws {
         let root = try makeDir(["photos/a.jpg", "photos/b.jpg", "photos/c.jpg", "photos/d.jpg", "Test/Male/e.jpg", "Test/Female/f.jpg"])
         defer { try? FileManager.default.removeItem(atPath: root) }

@@ -1,5 +1,5 @@
 // Detection benchmark: share of ../shared's aligned photos where a face is found, and time per 640x480 photo.
-// Usage: swift run -c release bench-detect [--shared PATH] [--limit N] [--standard]   (see bench/README.md)
+// Usage: swift run -c release bench-detect [--shared PATH] [--limit N] [--standard | --learned FILE]   (see bench/README.md)
 import Dispatch
 import FaceGenderDetection
 import FaceGenderImaging
@@ -16,8 +16,11 @@ if let m = option("--max-scan-side").flatMap(Int.init) { baseOptions.maxScanSide
 if let m = option("--min-face-size").flatMap(Int.init) { baseOptions.minFaceSize = m }
 // --standard: the product's detector (tilt-tolerant alt2, then large faces of the default cascade).
 let useStandard = arguments.contains("--standard")
+// --learned FILE: a learned detector, timed on one thread beside the standard Haar detector on one thread.
+let learnedPath = option("--learned")
 // The plain Haar detector is also timed with its scalar reference evaluation, in the same run, for the ratio.
 func makeDetector(_ options: CascadeDetectorOptions, scalar: Bool = false) throws -> FaceDetector {
+    if let learnedPath { return try LearnedFaceDetector(contentsOf: learnedPath) }
     if useStandard { return try FallbackDetector.standard(cascadePath: nil, options: options) }
     return HaarFaceDetector(cascade: try HaarCascade.load(path: nil), options: options, evaluation: scalar ? .scalar : .eightWindows)
 }
@@ -76,10 +79,10 @@ func scene(noise: Int, faces: Bool = true) -> RGBImage {
     return scene
 }
 
-func time(_ image: RGBImage, threads: Int, scalar: Bool = false) throws -> (median: Double, faces: Int) {
+func time(_ image: RGBImage, threads: Int, scalar: Bool = false, haar: Bool = false) throws -> (median: Double, faces: Int) {
     var options = baseOptions
     options.threads = threads
-    let d = try makeDetector(options, scalar: scalar)
+    let d = haar ? try FallbackDetector.standard(cascadePath: nil, options: options) : try makeDetector(options, scalar: scalar)
     var times: [Double] = []
     var faces = 0
     for _ in 0..<30 {
@@ -107,7 +110,11 @@ for (name, image, expected) in [("group", scene(noise: 6), 2), ("group-noisy", s
         let (ms, faces) = try time(image, threads: threads)
         print(String(format: "640x480 %@ (%d of %d faces found), %d thread%@: median %.1f ms", name, faces, expected, threads, threads == 1 ? "" : "s", ms), terminator: "")
         results["\(name)_ms_\(threads)t"] = (ms * 100).rounded() / 100
-        if !useStandard {
+        if learnedPath != nil {
+            let (haarMs, haarFaces) = try time(image, threads: threads, haar: true)
+            print(String(format: "; standard Haar %.1f ms (%d faces), learned / Haar = %.2fx", haarMs, haarFaces, ms / haarMs), terminator: "")
+            results["\(name)_haar_ms_\(threads)t"] = (haarMs * 100).rounded() / 100
+        } else if !useStandard {
             let (scalarMs, _) = try time(image, threads: threads, scalar: true)
             print(String(format: "; scalar cascade %.1f ms (%.2fx)", scalarMs, scalarMs / ms), terminator: "")
             results["\(name)_scalar_ms_\(threads)t"] = (scalarMs * 100).rounded() / 100

@@ -25,6 +25,8 @@ public final class Trainer {
     private let train: (crops: FaceCrops, labels: [Int])
     private let validation: (crops: FaceCrops, labels: [Int])
     private let trainGroups: [[String: String]]
+    /// Each validation photo's dataset (group `dataset`), for per-dataset accuracy; empty: one dataset.
+    private let validationDatasets: [String?]
     private let checkpointPath: String
     private let bestPath: String
     private let observe: (TrainingEvent) -> Void
@@ -32,7 +34,8 @@ public final class Trainer {
     /// With `info.subclasses`, training labels are (class, subclass) pairs numbered class x subclasses + subclass
     /// (`SubclassSplit`); validation labels are always classes, as validation measures what the model answers.
     public init(config: TrainingConfig, info: ModelInfo, train: (FaceCrops, [Int]), validation: (FaceCrops, [Int]),
-                trainGroups: [[String: String]] = [], runDirectory: String, observe: @escaping (TrainingEvent) -> Void) throws {
+                trainGroups: [[String: String]] = [], validationGroups: [[String: String]] = [], runDirectory: String,
+                observe: @escaping (TrainingEvent) -> Void) throws {
         guard let architecture = Architecture(rawValue: config.architecture) else {
             throw TrainingError.unknownArchitecture(config.architecture)
         }
@@ -46,6 +49,8 @@ public final class Trainer {
         self.train = train
         self.validation = validation
         self.trainGroups = trainGroups
+        let datasets = validationGroups.map { $0["dataset"] }
+        validationDatasets = Set(datasets.compactMap { $0 }).count > 1 ? datasets : []
         state = TrainingState(config: config, classes: info.classes)
         checkpointPath = runDirectory + "/checkpoint.safetensors"
         bestPath = runDirectory + "/best.safetensors"
@@ -150,13 +155,14 @@ public final class Trainer {
     }
 
     private func finishEpoch(_ epoch: Int) throws {
-        let (valLoss, valAccuracy, _) = withValidatedWeights { evaluateValidation() }
+        let (valLoss, valAccuracy, logits) = withValidatedWeights { evaluateValidation() }
         let record = EpochRecord(
             epoch: epoch + 1, trainLoss: state.partialLoss / Double(max(state.partialSeen, 1)),
             trainAccuracy: Double(state.partialCorrect) / Double(max(state.partialSeen, 1)),
             validationLoss: valLoss, validationAccuracy: valAccuracy,
             learningRate: Double(optimizer.learningRate), seconds: state.partialSeconds,
-            imagesPerSecond: Double(state.partialSeen) / max(state.partialSeconds, 1e-9))
+            imagesPerSecond: Double(state.partialSeen) / max(state.partialSeconds, 1e-9),
+            validationAccuracyByDataset: accuracyByDataset(logits))
         state.history.append(record)
         let improved = valLoss < (state.bestValidationLoss ?? .infinity)
         if improved {
@@ -182,6 +188,21 @@ public final class Trainer {
     private func withValidatedWeights<R>(_ body: () throws -> R) rethrows -> R {
         guard let average else { return try body() }
         return try average.withAverage(body)
+    }
+
+    /// The validation accuracy of each dataset, from the per-class logits of the readable validation crops.
+    private func accuracyByDataset(_ logits: [Float]) -> [String: Double] {
+        guard !validationDatasets.isEmpty else { return [:] }
+        let readable = validation.crops.sources.indices.filter { validation.crops.sources[$0] != .unreadable }
+        let k = info.classes.count
+        var counts: [String: (right: Int, all: Int)] = [:]
+        for (row, i) in readable.enumerated() {
+            guard let name = validationDatasets[i] else { continue }
+            let predicted = (0..<k).max { logits[row * k + $0] < logits[row * k + $1] }!
+            let c = counts[name] ?? (0, 0)
+            counts[name] = (c.right + (predicted == validation.labels[i] ? 1 : 0), c.all + 1)
+        }
+        return counts.mapValues { Double($0.right) / Double(max($0.all, 1)) }
     }
 
     /// Validation loss (plain NLL of the classes, no smoothing), accuracy, and the per-class logits, of the centre
