@@ -21,11 +21,12 @@ struct EvaluateDetector: ParsableCommand {
     @Option(help: "Faces whose box's longer side is shorter are not counted.") var minimumSide = 40.0
     @Option(help: "Output format: text or json (the JSON object is the last thing printed).") var format: ReportFormat = .text
     @Option(help: "Worker threads.") var workers = 2
+    @Option(help: "Scale photos so their longer side is at most this many pixels (default: the detector's own).") var longSide: Int?
 
     func run() throws {
         let scenes = try SceneDataset.load(csv: data)
         // The learned detector reports from a low score so that its whole precision-recall curve can be read.
-        let learned = detector == "haar" ? nil : try LearnedFaceDetector(contentsOf: detector, minFaceSize: 8, scoreThreshold: 0.05)
+        let learned = detector == "haar" ? nil : try LearnedFaceDetector(contentsOf: detector, minFaceSize: 8, scoreThreshold: 0.05, longSide: longSide)
         let faceDetector: FaceDetector = try learned ?? FallbackDetector.standard(cascadePath: nil)
         let metrics = DetectionMetrics(minimumSide: minimumSide)
         let decoder = ImageDecoder()

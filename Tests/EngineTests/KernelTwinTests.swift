@@ -126,3 +126,21 @@ import Testing
         #expect(pool.backward(upstream).array == afterInference)
     }
 }
+
+/// Inference folds DepthwiseConv2D → BatchNorm2D → ReLU into one pass; it must equal the three layers one by one.
+@Test(arguments: [1, 2])
+func depthwiseWithFusedBatchNormMatchesTheLayersOneByOne(stride: Int) {
+    var rng = RandomGenerator(seed: 61)
+    let two = Parallelism(workers: 2)
+    let dw = DepthwiseConv2D(name: "d", channels: 4, kernel: 3, stride: stride, padding: 1, parallelism: two, rng: &rng)
+    let bn = BatchNorm2D(name: "b", channels: 4, parallelism: two), relu = ReLU(parallelism: two)
+    // Running statistics away from their defaults, and a shift that leaves some outputs negative.
+    for _ in 0..<3 { _ = bn.forward(randomTensor([3, 4, 5, 6], seed: 62, scale: 2), mode: .training) }
+    for c in 0..<4 { bn.beta.value[c] = Float(c) * 0.3 - 0.5 }
+    let x = randomTensor([2, 4, 9, 8], seed: 63)
+    let fused = Sequential([dw, bn, relu]).forward(x, mode: .inference).array
+    let separate = relu.forward(bn.forward(dw.forward(x, mode: .inference), mode: .inference), mode: .inference).array
+    #expect(fused.count == separate.count)
+    #expect(zip(fused, separate).allSatisfy { abs($0 - $1) < 1e-5 })
+    #expect(fused.contains(0) && fused.contains { $0 > 0 })
+}

@@ -28,15 +28,15 @@ public struct DetectorInput: Codable, Equatable, Sendable {
         let h = batch.shape[2], w = batch.shape[3], plane = h * w
         precondition(image.width <= w && image.height <= h, "a \(image.width)x\(image.height) image does not fit a \(w)x\(h) input")
         let out = batch.data + index * 3 * plane
-        for c in 0..<3 {
-            let grey = normalization.apply(127.5, channel: c)
-            for i in 0..<plane { out[c * plane + i] = grey }
-        }
+        // v -> (v / 255 - mean) / std as one multiply-add per value.
+        let scale = (0..<3).map { 1 / (255 * normalization.std[$0]) }, offset = (0..<3).map { -normalization.mean[$0] / normalization.std[$0] }
         image.pixels.withUnsafeBufferPointer { src in
-            for y in 0..<image.height {
-                for x in 0..<image.width {
-                    let s = (y * image.width + x) * 3, o = y * w + x
-                    for c in 0..<3 { out[c * plane + o] = normalization.apply(Float(src[s + c]), channel: c) }
+            for c in 0..<3 {
+                let channel = out + c * plane, k = scale[c], b = offset[c]
+                if image.width < w || image.height < h { channel.update(repeating: 127.5 * k + b, count: plane) }
+                for y in 0..<image.height {
+                    let row = channel + y * w, s = src.baseAddress! + y * image.width * 3 + c
+                    for x in 0..<image.width { row[x] = Float(s[3 * x]) * k + b }
                 }
             }
         }

@@ -41,6 +41,8 @@ public enum DetectorFileError: Error, CustomStringConvertible {
 /// faces. Safe to call from several threads: each call takes a network of its own from a small pool.
 public final class LearnedFaceDetector: FaceDetector, @unchecked Sendable {
     public let info: DetectorInfo
+    /// How photos are scaled for the network (the model's own unless the caller chose another long side).
+    public let input: DetectorInput
     public let minFaceSize: Int
     /// Faces scoring below this are not reported (the model's own threshold unless the caller chose another).
     public let scoreThreshold: Double
@@ -49,8 +51,11 @@ public final class LearnedFaceDetector: FaceDetector, @unchecked Sendable {
     private var idle: [DetectorNetwork] = []
 
     public init(info: DetectorInfo, tensors: [String: (shape: [Int], values: [Float])], minFaceSize: Int = 20,
-                scoreThreshold: Double? = nil) throws {
+                scoreThreshold: Double? = nil, longSide: Int? = nil) throws {
         self.info = info; self.tensors = tensors; self.minFaceSize = minFaceSize
+        var input = info.input
+        if let longSide { input.longSide = longSide }
+        self.input = input
         self.scoreThreshold = scoreThreshold ?? info.scoreThreshold
         let network = DetectorNetwork(spec: info.spec, seed: 0, parallelism: Parallelism(workers: 1))
         for t in network.namedTensors {
@@ -63,14 +68,14 @@ public final class LearnedFaceDetector: FaceDetector, @unchecked Sendable {
     }
 
     /// Reads a detector model file.
-    public convenience init(contentsOf path: String, minFaceSize: Int = 20, scoreThreshold: Double? = nil) throws {
+    public convenience init(contentsOf path: String, minFaceSize: Int = 20, scoreThreshold: Double? = nil, longSide: Int? = nil) throws {
         let file = try SafeTensorsFile.read(from: path)
         guard let json = file.metadata[DetectorInfo.key] else { throw DetectorFileError.notADetector(path: path) }
         let info: DetectorInfo
         do { info = try JSONDecoder().decode(DetectorInfo.self, from: Data(json.utf8)) } catch {
             throw DetectorFileError.badInfo(path: path, reason: "\(error)")
         }
-        try self.init(info: info, tensors: file.tensors, minFaceSize: minFaceSize, scoreThreshold: scoreThreshold)
+        try self.init(info: info, tensors: file.tensors, minFaceSize: minFaceSize, scoreThreshold: scoreThreshold, longSide: longSide)
     }
 
     public static func save(_ network: DetectorNetwork, info: DetectorInfo, to path: String) throws {
@@ -90,12 +95,12 @@ public final class LearnedFaceDetector: FaceDetector, @unchecked Sendable {
         return network
     }
 
-    public var settings: String { "learned|\(info.name)|\(info.version)|\(info.input.longSide)|\(scoreThreshold)|\(info.nmsIoU)|\(minFaceSize)" }
+    public var settings: String { "learned|\(info.name)|\(info.version)|\(input.longSide)|\(scoreThreshold)|\(info.nmsIoU)|\(minFaceSize)" }
 
     public func detect(in image: RGBImage) -> [FaceBox] {
-        let (scaled, scale) = info.input.scaled(image)
+        let (scaled, scale) = input.scaled(image)
         let batch = Tensor(shape: [1, 3, DetectorInput.padded(scaled.height), DetectorInput.padded(scaled.width)])
-        info.input.write(scaled, into: batch, index: 0)
+        input.write(scaled, into: batch, index: 0)
         let network = checkOut()
         defer { checkIn(network) }
         let output = network.forward(batch, mode: .inference)

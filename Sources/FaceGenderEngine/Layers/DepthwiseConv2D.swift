@@ -25,11 +25,15 @@ public final class DepthwiseConv2D: Layer {
         return ConvGeometry(channels: 1, height: x.shape[2], width: x.shape[3], kernel: kernel, stride: stride, padding: padding)
     }
 
-    public func forward(_ x: Tensor, mode: Mode) -> Tensor {
+    public func forward(_ x: Tensor, mode: Mode) -> Tensor { forward(x, mode: mode, then: .identity) }
+
+    /// The convolution followed by `epilogue` (inference folds a following BatchNorm and ReLU into it).
+    public func forward(_ x: Tensor, mode: Mode, then epilogue: ConvEpilogue) -> Tensor {
         input = x
         let g = geometry(x), n = x.shape[0], oh = g.outHeight, ow = g.outWidth
         output.resize([n, channels, oh, ow])
-        if stride == 1 { forwardByRows(x, g, n); return output }
+        if stride == 1 { forwardByRows(x, g, n, epilogue); return output }
+        defer { epilogue.apply(output.data, images: 0..<n, channels: channels, plane: oh * ow) }
         let inPlane = g.height * g.width, outPlane = oh * ow
         parallelism.forEachChunk(channels) { _, range in
             for c in range {
@@ -101,7 +105,7 @@ public final class DepthwiseConv2D: Layer {
 
     /// Stride 1, the detector's case: each output row is a sum of K x K shifted input rows, contiguous loops the
     /// compiler vectorises. The loops above are its plain twin (tests compare the two).
-    private func forwardByRows(_ x: Tensor, _ g: ConvGeometry, _ n: Int) {
+    private func forwardByRows(_ x: Tensor, _ g: ConvGeometry, _ n: Int, _ epilogue: ConvEpilogue) {
         let oh = g.outHeight, ow = g.outWidth, inPlane = g.height * g.width, outPlane = oh * ow
         parallelism.forEachChunk(channels * n) { _, range in
             for plane in range {
@@ -121,6 +125,7 @@ public final class DepthwiseConv2D: Layer {
                         }
                     }
                 }
+                if !epilogue.isIdentity { epilogue.apply(dst, count: outPlane, channel: c) }
             }
         }
     }

@@ -1,6 +1,6 @@
 /// Layers applied in order; backward runs them in reverse.
 ///
-/// Inference fuses Conv2D → BatchNorm2D (→ ReLU) into the convolution's epilogue. The skipped layers then
+/// Inference fuses Conv2D or DepthwiseConv2D → BatchNorm2D (→ ReLU) into the convolution's epilogue. The skipped layers then
 /// hold nothing for backward, so a backward after a fused forward first reruns the forward unfused.
 public final class Sequential: Layer {
     public let layers: [Layer]
@@ -10,9 +10,12 @@ public final class Sequential: Layer {
     public func forward(_ x: Tensor, mode: Mode) -> Tensor {
         var h = x, i = 0, fused = false
         while i < layers.count {
-            if mode == .inference, let conv = layers[i] as? Conv2D, i + 1 < layers.count, let bn = layers[i + 1] as? BatchNorm2D {
+            if mode == .inference, layers[i] is Conv2D || layers[i] is DepthwiseConv2D, i + 1 < layers.count,
+               let bn = layers[i + 1] as? BatchNorm2D {
                 let relu = i + 2 < layers.count && layers[i + 2] is ReLU
-                h = conv.forward(h, mode: mode, then: bn.inferenceEpilogue(relu: relu))
+                let epilogue = bn.inferenceEpilogue(relu: relu)
+                h = (layers[i] as? Conv2D)?.forward(h, mode: mode, then: epilogue)
+                    ?? (layers[i] as! DepthwiseConv2D).forward(h, mode: mode, then: epilogue)
                 i += relu ? 3 : 2
                 fused = true
             } else {
