@@ -66,8 +66,13 @@ public final class FaceAnalyzer {
         let faces = faces(in: image, selection: selection, whenNoFace: whenNoFace)
         guard !faces.isEmpty else { return [] }
         let pre = classifier.info.preprocessor
-        let probabilities = classifier.probabilities(crops: faces.map { pre.crop(image, face: $0.box) })
-        return zip(faces, probabilities).map { face, p in
+        return predictions(faces, probabilities: classifier.probabilities(crops: faces.map { pre.crop(image, face: $0.box) }))
+    }
+
+    /// The answers for `faces` given their calibrated class probabilities (one row each, in the same order), as
+    /// `analyze` gives them; a server that classifies crops of several photos together uses it to answer each photo.
+    public func predictions(_ faces: [(box: FaceBox, source: FaceSource)], probabilities: [[Double]]) -> [FacePrediction] {
+        zip(faces, probabilities).map { face, p in
             let best = p.indices.max { p[$0] < p[$1] } ?? 0
             let classes = classifier.info.classes
             return FacePrediction(

@@ -29,16 +29,21 @@ public func buildRouter(config: ServerConfig, predictor: any FacePredictor, metr
     router.get("/static/app.js") { _, _ in text(StaticAssets.js, type: "text/javascript; charset=utf-8", cache: true) }
     router.get("/openapi.yaml") { _, _ in text(OpenAPIDocument.yaml, type: "application/yaml; charset=utf-8") }
     router.get("/healthz") { _, _ in text("{\"status\":\"ok\"}", type: "application/json") }
-    router.get("/readyz") { _, _ in text("{\"model\":\"\(info.name) \(info.version)\",\"status\":\"ready\"}", type: "application/json") }
+    router.get("/readyz") { _, _ in
+        // Unready while shedding load, so that a balancer sends new work elsewhere until the queue drains.
+        predictor.isShedding
+            ? text("{\"model\":\"\(info.name) \(info.version)\",\"status\":\"shedding\"}", type: "application/json", status: .serviceUnavailable)
+            : text("{\"model\":\"\(info.name) \(info.version)\",\"status\":\"ready\"}", type: "application/json")
+    }
     router.get("/metrics") { _, _ in text(metrics.exposition(), type: "text/plain; version=0.0.4; charset=utf-8") }
     PredictController<BasicRequestContext>(predictor: predictor, config: config, metrics: metrics).addRoutes(to: router)
     return router
 }
 
-private func text(_ body: String, type: String, cache: Bool = false) -> Response {
+private func text(_ body: String, type: String, cache: Bool = false, status: HTTPResponse.Status = .ok) -> Response {
     var headers: HTTPFields = [.contentType: type]
     if cache { headers[.cacheControl] = "public, max-age=3600" }
-    return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
+    return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
 }
 
 /// Counts requests and their latency by route and status; unknown paths share one label so that

@@ -14,7 +14,13 @@ public struct ImageAnalysis: Sendable {
 /// a pool built on a tiny model.
 public protocol FacePredictor: Sendable {
     var modelInfo: ModelInfo { get }
+    /// True while the predictor refuses work for overload (/readyz then answers 503).
+    var isShedding: Bool { get }
     func analyze(_ bytes: Data) async throws -> ImageAnalysis
+}
+
+extension FacePredictor {
+    public var isShedding: Bool { false }
 }
 
 public enum PredictorError: Error, CustomStringConvertible, Equatable {

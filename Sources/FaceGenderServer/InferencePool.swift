@@ -4,83 +4,137 @@ import FaceGenderImaging
 import FaceGenderModel
 import Foundation
 
-/// A fixed set of analyzers (one model copy each: layers reuse buffers, so one thread per copy), a
-/// bounded FIFO of waiting requests, and the CPU work on dedicated threads rather than Swift's
-/// cooperative pool, so HTTP handling never stalls behind inference.
+/// When the server takes a request: only when the work queued ahead of it predicts an answer within the budget.
+/// Past that it answers 503 at once (with Retry-After), so that overload costs the excess requests a fast refusal
+/// instead of costing every request a long wait.
+public struct AdmissionPolicy: Sendable {
+    /// The latency a request may expect; a request predicted to take longer is refused.
+    public var latencyBudgetSeconds = 1.0
+    /// Requests waiting for a worker, at the most, whatever the prediction.
+    public var maxQueued = 64
+
+    public init() {}
+}
+
+/// Decoding and face detection run per request on a fixed set of worker threads (one analyzer each: layers reuse
+/// buffers), off Swift's cooperative pool so that HTTP handling never stalls behind them; the faces of all requests
+/// are then classified together in batches (`CropBatcher`). Requests are admitted by deadline (`AdmissionPolicy`).
 public final class InferencePool: FacePredictor, @unchecked Sendable {
     public let modelInfo: ModelInfo
     private let analyzers: [FaceAnalyzer]
     private let decoder: ImageDecoder
     private let gate: WorkerGate
+    private let batcher: CropBatcher
     private let queues: [DispatchQueue]
+    private let metrics: ServerMetrics
+    private let classifyTime = MovingAverage()
 
-    public init(analyzers: [FaceAnalyzer], decoder: ImageDecoder, maxQueued: Int, queueTimeoutSeconds: Double) {
+    /// `analyzers`: one per worker thread (decode, detect, crop); `classifier`: the batcher's own copy of the model.
+    public init(analyzers: [FaceAnalyzer], classifier: GenderClassifier, decoder: ImageDecoder,
+                admission: AdmissionPolicy = AdmissionPolicy(), batching: BatchingPolicy = BatchingPolicy(),
+                metrics: ServerMetrics = ServerMetrics()) {
         precondition(!analyzers.isEmpty, "an inference pool needs at least one analyzer")
         self.analyzers = analyzers
-        self.modelInfo = analyzers[0].classifier.info
+        self.modelInfo = classifier.info
         self.decoder = decoder
-        gate = WorkerGate(workers: analyzers.count, maxQueued: maxQueued, timeoutSeconds: queueTimeoutSeconds)
+        self.metrics = metrics
+        gate = WorkerGate(workers: analyzers.count, policy: admission, metrics: metrics)
+        batcher = CropBatcher(classifier: classifier, policy: batching) { metrics.batchSize($0) }
         queues = analyzers.indices.map { DispatchQueue(label: "facegender.inference.\($0)", qos: .userInitiated) }
     }
 
+    deinit { batcher.stop() }
+
+    /// True for a second after a request was refused: /readyz then tells load balancers to send work elsewhere.
+    public var isShedding: Bool { gate.isShedding }
+
     public func analyze(_ bytes: Data) async throws -> ImageAnalysis {
-        let worker = try await gate.acquire()
-        defer { Task { await gate.release(worker) } }
-        let analyzer = analyzers[worker], decoder = self.decoder
-        return try await withCheckedThrowingContinuation { continuation in
-            queues[worker].async {
-                let start = DispatchTime.now()
-                do {
+        let worker = try await gate.acquire(classifySeconds: classifyTime.value)
+        let start = DispatchTime.now()
+        let found: Result<(image: RGBImage, faces: [(box: FaceBox, source: FaceSource)], crops: [RGBImage], decodeMs: Double), Error>
+        found = await withCheckedContinuation { continuation in
+            queues[worker].async { [analyzers, decoder] in
+                continuation.resume(returning: Result {
                     let image = try decoder.decode(bytes)
                     let decoded = DispatchTime.now()
-                    let faces = analyzer.analyze(image)
-                    let done = DispatchTime.now()
-                    continuation.resume(returning: ImageAnalysis(
-                        width: image.width, height: image.height, faces: faces,
-                        decodeMilliseconds: Double(decoded.uptimeNanoseconds - start.uptimeNanoseconds) / 1e6,
-                        inferenceMilliseconds: Double(done.uptimeNanoseconds - decoded.uptimeNanoseconds) / 1e6))
-                } catch {
-                    continuation.resume(throwing: error)
-                }
+                    let analyzer = analyzers[worker], pre = analyzer.classifier.info.preprocessor
+                    let faces = analyzer.faces(in: image, selection: .all, whenNoFace: .answerNone)
+                    return (image, faces, faces.map { pre.crop(image, face: $0.box) },
+                            Double(decoded.uptimeNanoseconds - start.uptimeNanoseconds) / 1e6)
+                })
             }
         }
+        await gate.release(worker, heldSeconds: Self.seconds(since: start))
+        let (image, faces, crops, decodeMs) = try found.get()
+        let classifyStart = DispatchTime.now()
+        let probabilities = await batcher.classify(crops)
+        if !crops.isEmpty { classifyTime.add(Self.seconds(since: classifyStart)) }
+        return ImageAnalysis(width: image.width, height: image.height,
+                             faces: analyzers[worker].predictions(faces, probabilities: probabilities),
+                             decodeMilliseconds: decodeMs, inferenceMilliseconds: Self.seconds(since: start) * 1000 - decodeMs)
+    }
+
+    static func seconds(since start: DispatchTime) -> Double { Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9 }
+}
+
+/// An exponential moving average of durations, safe to update from any thread.
+final class MovingAverage: @unchecked Sendable {
+    private let lock = NSLock()
+    private var current: Double = 0
+    private var count = 0
+
+    var value: Double { lock.lock(); defer { lock.unlock() }; return current }
+
+    func add(_ x: Double) {
+        lock.lock(); defer { lock.unlock() }
+        count += 1
+        current += (x - current) * max(0.1, 1 / Double(count))
     }
 }
 
-/// Hands out worker indices; callers beyond the free workers wait in FIFO order, up to `maxQueued`,
-/// for at most `timeoutSeconds`.
+/// Hands out worker indices, first come first served, and refuses a request at once when the queue ahead of it
+/// predicts a longer wait than the budget: (requests ahead / workers + 1) x the mean time a worker holds a request,
+/// plus the mean classification time.
 actor WorkerGate {
     private var free: [Int]
-    private var waiting: [(id: UInt64, continuation: CheckedContinuation<Int, any Error>)] = []
-    private var nextID: UInt64 = 0
-    private let maxQueued: Int
-    private let timeoutSeconds: Double
+    private var waiting: [CheckedContinuation<Int, Never>] = []
+    private let workers: Int
+    private let policy: AdmissionPolicy
+    private let metrics: ServerMetrics
+    private var holdSeconds = MovingAverage()
+    private let lastShed = LockedDate()
 
-    init(workers: Int, maxQueued: Int, timeoutSeconds: Double) {
+    init(workers: Int, policy: AdmissionPolicy, metrics: ServerMetrics) {
         free = Array((0..<workers).reversed())
-        self.maxQueued = maxQueued
-        self.timeoutSeconds = timeoutSeconds
+        self.workers = workers; self.policy = policy; self.metrics = metrics
     }
 
-    func acquire() async throws -> Int {
+    nonisolated var isShedding: Bool { lastShed.isWithin(seconds: 1) }
+
+    func acquire(classifySeconds: Double) async throws -> Int {
         if let worker = free.popLast() { return worker }
-        guard waiting.count < maxQueued else { throw PredictorError.busy(retryAfterSeconds: 1) }
-        nextID += 1
-        let id = nextID
-        let timeout = timeoutSeconds
-        Task { [weak self] in
-            try? await Task.sleep(nanoseconds: UInt64(timeout * 1e9))
-            await self?.expire(id)
+        let predicted = (Double(waiting.count) / Double(workers) + 1) * holdSeconds.value + classifySeconds
+        guard waiting.count < policy.maxQueued, predicted <= policy.latencyBudgetSeconds else {
+            lastShed.set()
+            metrics.shed()
+            throw PredictorError.busy(retryAfterSeconds: max(1, Int(predicted.rounded(.up))))
         }
-        return try await withCheckedThrowingContinuation { waiting.append((id, $0)) }
+        metrics.queueLength(waiting.count + 1)
+        return await withCheckedContinuation { waiting.append($0) }
     }
 
-    func release(_ worker: Int) {
-        if waiting.isEmpty { free.append(worker) } else { waiting.removeFirst().continuation.resume(returning: worker) }
+    func release(_ worker: Int, heldSeconds: Double) {
+        holdSeconds.add(heldSeconds)
+        if waiting.isEmpty { free.append(worker); return }
+        waiting.removeFirst().resume(returning: worker)
+        metrics.queueLength(waiting.count)
     }
+}
 
-    private func expire(_ id: UInt64) {
-        guard let index = waiting.firstIndex(where: { $0.id == id }) else { return }
-        waiting.remove(at: index).continuation.resume(throwing: PredictorError.busy(retryAfterSeconds: 2))
-    }
+/// A moment, set from one thread and read from another.
+final class LockedDate: @unchecked Sendable {
+    private let lock = NSLock()
+    private var date = Date.distantPast
+    func set() { lock.lock(); date = Date(); lock.unlock() }
+    func isWithin(seconds: Double) -> Bool { lock.lock(); defer { lock.unlock() }; return Date().timeIntervalSince(date) < seconds }
 }

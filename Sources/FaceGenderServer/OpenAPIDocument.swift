@@ -61,10 +61,15 @@ enum OpenAPIDocument {
                   schema: {$ref: '#/components/schemas/Health'}
       /readyz:
         get:
-          summary: Readiness (model loaded)
+          summary: Readiness (model loaded, not shedding load)
           responses:
             '200':
               description: Ready to serve predictions
+              content:
+                application/json:
+                  schema: {$ref: '#/components/schemas/Health'}
+            '503':
+              description: Refusing requests for overload in the last second (status shedding)
               content:
                 application/json:
                   schema: {$ref: '#/components/schemas/Health'}
@@ -172,7 +177,7 @@ enum OpenAPIDocument {
           required: [status]
           additionalProperties: false
           properties:
-            status: {type: string, enum: [ok, ready]}
+            status: {type: string, enum: [ok, ready, shedding]}
             model: {type: string}
     """
 }

@@ -9,12 +9,11 @@ public struct ServerConfig: Sendable {
     public var maxBodyBytes = 10 * 1024 * 1024
     /// Largest accepted image, checked from its header before decoding.
     public var maxPixels = 40_000_000
-    /// Longest a request may wait for a free inference worker before a 503.
-    public var queueTimeoutSeconds = 10.0
-    /// Inferences running at once (one per core).
+    /// Photos decoded and searched for faces at once (one per core).
     public var workers = 2
-    /// Requests allowed to wait for a worker; more get 503 with Retry-After.
-    public var maxQueuedRequests = 32
+    /// Which requests are taken, and how faces of concurrent requests are batched.
+    public var admission = AdmissionPolicy()
+    public var batching = BatchingPolicy()
     /// A connection that sends nothing for this long is closed (slow or stalled clients never hold a slot).
     public var idleTimeoutSeconds = 30.0
     /// The model card shown at /about, if any.

@@ -31,6 +31,21 @@ public struct ServerMetrics: Sendable {
         Counter(label: "facegender_errors_total", dimensions: [("kind", kind)], factory: factory).increment()
     }
 
+    /// A request refused by admission control (503).
+    public func shed() {
+        Counter(label: "facegender_shed_total", factory: factory).increment()
+    }
+
+    /// Requests waiting for a worker.
+    public func queueLength(_ count: Int) {
+        Gauge(label: "facegender_queue_length", factory: factory).record(count)
+    }
+
+    /// Face crops classified in one network pass.
+    public func batchSize(_ crops: Int) {
+        Recorder(label: "facegender_batch_size", aggregate: true, factory: factory).record(crops)
+    }
+
     public func exposition() -> String {
         var buffer: [UInt8] = []
         registry.emit(into: &buffer)

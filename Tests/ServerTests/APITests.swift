@@ -1,3 +1,4 @@
+import TestSupport
 import FaceGenderDetection
 import FaceGenderImaging
 import FaceGenderServer
@@ -144,6 +145,59 @@ import Yams
             return await group.reduce(into: [Bool]()) { $0.append($1) }
         }
         #expect(outcomes.contains(true) && outcomes.contains(false))
+    }
+
+    /// Past its latency budget the pool refuses at once instead of queueing; /readyz says so while it sheds, and
+    /// /metrics counts the refusals.
+    @Test func overloadIsShedAtOnceAndReadyzSaysSo() async throws {
+        var config = ServerConfig()
+        config.admission.latencyBudgetSeconds = 1e-6
+        let pool = try tinyPool(workers: 1, maxQueued: 8, latencyBudget: 1e-6)
+        let photo = try facePhoto()
+        _ = try await pool.analyze(photo)  // the pool learns how long a request takes
+        try await app(config: config, predictor: pool).test(.router) { client in
+            let document = try await openAPI(client)
+            let outcomes = await withTaskGroup(of: Bool.self) { group in
+                for _ in 0..<6 { group.addTask { (try? await pool.analyze(photo)) != nil } }
+                return await group.reduce(into: [Bool]()) { $0.append($1) }
+            }
+            #expect(outcomes.contains(true) && outcomes.contains(false))
+            // One more refused request, then readiness at once (shedding lasts a second after the last refusal): keep
+            // the worker busy and ask again until a request is refused.
+            var refused = false, busy: Task<Void, Never>?
+            for _ in 0..<20 where !refused {
+                await busy?.value
+                busy = Task { _ = try? await pool.analyze(photo) }
+                try await Task.sleep(nanoseconds: 2_000_000)
+                do { _ = try await pool.analyze(photo) } catch { refused = true }
+            }
+            let ready = try await client.execute(uri: "/readyz", method: .get)
+            #expect(refused && ready.status == .serviceUnavailable)
+            expectConforms(ready.body, to: "Health", document)
+            await busy?.value
+        }
+    }
+
+    /// Faces of concurrent requests go through the network together; every request still gets its own answers,
+    /// the same as alone.
+    @Test func batchedRequestsGetTheirOwnAnswers() async throws {
+        let metrics = ServerMetrics()
+        let pool = try tinyPool(workers: 2, maxQueued: 32, batchWaitSeconds: 0.05, metrics: metrics)
+        let photos = try utkfacePhotos("Test", "Female", count: 4).map { try Data(contentsOf: $0) }
+            + (try utkfacePhotos("Test", "Male", count: 4).map { try Data(contentsOf: $0) })
+        var alone: [[Double]] = []
+        for photo in photos { alone.append(try await pool.analyze(photo).faces.map(\.probability)) }
+        let together = try await withThrowingTaskGroup(of: (Int, [Double]).self) { group in
+            for (i, photo) in photos.enumerated() { group.addTask { (i, try await pool.analyze(photo).faces.map(\.probability)) } }
+            return try await group.reduce(into: [Int: [Double]]()) { $0[$1.0] = $1.1 }
+        }
+        #expect(photos.indices.allSatisfy { together[$0] == alone[$0] } && Set(alone.map { $0.first ?? 0 }).count > 1)
+        // Some pass held crops of more than one request.
+        let text = metrics.exposition()
+        func value(_ name: String) -> Double {
+            text.split(separator: "\n").first { $0.hasPrefix(name + " ") }.flatMap { Double($0.split(separator: " ").last!) } ?? 0
+        }
+        #expect(value("facegender_batch_size_sum") > value("facegender_batch_size_count"), "\(text)")
     }
 
     @Test func operationsEndpoints() async throws {

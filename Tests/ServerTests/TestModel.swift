@@ -12,16 +12,23 @@ func facePhoto() throws -> Data {
 }
 
 /// An untrained tiny model: the server's behaviour, not the model's accuracy, is under test.
-func tinyPool(workers: Int = 1, maxQueued: Int = 4, limits: DecodeLimits = DecodeLimits(),
-              detector: FaceDetector? = nil) throws -> InferencePool {
+func tinyPool(workers: Int = 1, maxQueued: Int = 4, limits: DecodeLimits = DecodeLimits(), detector: FaceDetector? = nil,
+              latencyBudget: Double = 10, batchWaitSeconds: Double = 0.003, metrics: ServerMetrics = ServerMetrics()) throws -> InferencePool {
     let pre = FacePreprocessor(inputSide: 32)
     let detector = try detector ?? HaarFaceDetector(cascade: try HaarCascade.load(path: nil))
-    let analyzers = try (0..<workers).map { _ in
+    // The same seed gives every copy the same weights: one per worker and the batcher's.
+    func classifier() throws -> GenderClassifier {
         let network = try Network(spec: Architecture.tiny.spec(inputSide: 32, classes: 2, dropout: 0), seed: 1, parallelism: Parallelism(workers: 1))
         let info = ModelInfo(name: "tiny-test", version: "0", classes: ["Female", "Male"], preprocessor: pre, temperature: 1, abstainBelow: 0.6)
-        return FaceAnalyzer(classifier: GenderClassifier(network: network, info: info), detector: detector)
+        return GenderClassifier(network: network, info: info)
     }
-    return InferencePool(analyzers: analyzers, decoder: ImageDecoder(limits: limits), maxQueued: maxQueued, queueTimeoutSeconds: 5)
+    let analyzers = try (0..<workers).map { _ in FaceAnalyzer(classifier: try classifier(), detector: detector) }
+    var admission = AdmissionPolicy()
+    admission.maxQueued = maxQueued; admission.latencyBudgetSeconds = latencyBudget
+    var batching = BatchingPolicy()
+    batching.maxWaitSeconds = batchWaitSeconds
+    return InferencePool(analyzers: analyzers, classifier: try classifier(), decoder: ImageDecoder(limits: limits), admission: admission,
+                         batching: batching, metrics: metrics)
 }
 
 func multipart(field: String, filename: String, bytes: Data, boundary: String = "fgBoundary7MA4YWxk") -> (Data, String) {

@@ -32,8 +32,10 @@ try jpeg.write(to: URL(fileURLWithPath: photoPath))
 
 // 1. In-process: the same InferencePool the server uses, 2 workers, 32 concurrent callers.
 let detector = try FallbackDetector.standard(cascadePath: nil)
-let pool = InferencePool(analyzers: try model.analyzers(count: 2, detector: detector), decoder: ImageDecoder(),
-                         maxQueued: 64, queueTimeoutSeconds: 60)
+var admission = AdmissionPolicy()
+admission.latencyBudgetSeconds = 60
+let pool = InferencePool(analyzers: try model.analyzers(count: 2, detector: detector), classifier: try model.classifier(),
+                         decoder: ImageDecoder(), admission: admission)
 let faces = try await pool.analyze(jpeg).faces.count
 let inProcessCount = 200
 let start = DispatchTime.now()
