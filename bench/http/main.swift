@@ -1,4 +1,5 @@
-// HTTP load benchmark: the server under wrk on loopback beside in-process predict throughput, in one run.
+// HTTP load benchmark: in-process throughput, then the server on loopback under open-loop Poisson arrivals at a
+// ladder of rates and under a closed loop of 32 connections, and its RSS over 10,000 requests, in one run.
 // Usage: bench/http/run   (builds, then runs this with the facegender binary's path)
 import Dispatch
 import FaceGenderDetection
@@ -12,7 +13,7 @@ let arguments = CommandLine.arguments
 func option(_ name: String, _ fallback: String) -> String { arguments.firstIndex(of: name).map { arguments[$0 + 1] } ?? fallback }
 let binary = option("--facegender", ".build/release/facegender")
 let shared = option("--shared", ProcessInfo.processInfo.environment["FACEGENDER_SHARED"] ?? "../shared")
-let duration = Int(option("--seconds", "30")) ?? 30
+let duration = Int(option("--seconds", "30")) ?? 30  // the closed loop
 let model = try ModelBundle.load(path: try ModelLocator.resolve(explicit: arguments.firstIndex(of: "--model").map { arguments[$0 + 1] },
                                                                  executablePath: binary), card: .none)
 
@@ -45,19 +46,7 @@ try await withThrowingTaskGroup(of: Void.self) { group in
 }
 let inProcessIPS = Double(inProcessCount) / (Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9)
 
-// 2. The server under wrk.
-func run(_ path: String, _ args: [String]) throws -> String {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: path)
-    p.arguments = args
-    let pipe = Pipe()
-    p.standardOutput = pipe
-    p.standardError = pipe
-    try p.run()
-    let out = pipe.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    return String(decoding: out, as: UTF8.self)
-}
+// 2. The server, on loopback, under the load generator (LoadGenerator.swift).
 func rssMB(_ pid: Int32) -> Double {
     let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
     let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
@@ -66,59 +55,65 @@ func rssMB(_ pid: Int32) -> Double {
 let port = 18000 + Int(getpid() % 1000)
 let server = Process()
 server.executableURL = URL(fileURLWithPath: binary)
-server.arguments = ["serve", "--port", String(port), "--model", model.path, "--max-queued", "64"]
+server.arguments = ["serve", "--port", String(port), "--model", model.path]
 server.standardOutput = FileHandle.nullDevice
 server.standardError = FileHandle.nullDevice
 try server.run()
 defer { server.terminate() }
-let url = "http://127.0.0.1:\(port)/api/v1/predict"
-for _ in 0..<100 where (try? run("/usr/bin/curl", ["-fs", "http://127.0.0.1:\(port)/readyz"]))?.contains("ready") != true { usleep(100_000) }
-let lua = NSTemporaryDirectory() + "facegender-bench.lua"
-try """
-local f = io.open("\(photoPath)", "rb"); local body = f:read("*all"); f:close()
-wrk.method = "POST"; wrk.body = body; wrk.headers["Content-Type"] = "image/jpeg"
-""".write(toFile: lua, atomically: true, encoding: .utf8)
-func requests(_ text: String) -> Int { Int(text.split(separator: "\n").first { $0.contains("requests in") }?.split(separator: " ").first ?? "0") ?? 0 }
-// Warm-up: 1,000 requests, so allocator arenas and connection buffers reach their working size before RSS is read.
-var warmup = 0
-while warmup < 1_000 { warmup += requests(try run("/usr/bin/wrk", ["-t2", "-c32", "-d5s", "-s", lua, url])) }
+let load = LoadGenerator(port: port, path: "/api/v1/predict", body: jpeg, contentType: "image/jpeg")
+var ready = false
+for _ in 0..<100 where !ready {
+    ready = LoadGenerator(port: port, path: "/api/v1/predict", body: jpeg, contentType: "image/jpeg").post().status == 200
+    if !ready { usleep(100_000) }
+}
+// Warm-up, so that allocator arenas and buffers reach their working size before RSS is read.
+var total = load.closedLoop(connections: 32, seconds: 5).count
 let rssBefore = rssMB(server.processIdentifier)
-let report = try run("/usr/bin/wrk", ["-t2", "-c32", "-d\(duration)s", "--latency", "-s", lua, url])
-// Keep going to at least 10,000 requests for the RSS check; RSS is also read halfway, so a leak shows as
-// growth that goes on rather than a one-off step.
-var total = requests(report)
+
+// 2a. Open loop: Poisson arrivals at a ladder of rates around in-process throughput.
+let openSeconds = Double(option("--open-seconds", "20")) ?? 20
+let shares = [0.25, 0.5, 0.7, 0.8, 0.9, 1.0, 1.2]
+var ladder: [(rate: Double, summary: LoadSummary)] = []
+for (i, share) in shares.enumerated() {
+    let rate = share * inProcessIPS
+    let outcomes = load.openLoop(rate: rate, seconds: openSeconds, seed: UInt64(i + 1))
+    total += outcomes.count
+    ladder.append((rate, LoadSummary(outcomes, seconds: openSeconds)))
+}
+let sustained = ladder.filter { $0.summary.p99 >= 0 && $0.summary.p99 <= 100 && $0.summary.shedShare < 0.01 && $0.summary.errors == 0 }
+let openLoopRPS = sustained.map(\.rate).max() ?? 0
+
+// 2b. Closed loop: 32 connections always busy.
+let closed = LoadSummary(load.closedLoop(connections: 32, seconds: Double(duration)), seconds: Double(duration))
+total += closed.requests
+// 2c. On to at least 10,000 requests for the RSS check, read halfway too: a leak grows on, a one-off step does not.
+let rssRequests = Int(option("--rss-requests", "10000")) ?? 10_000
 var rssHalfway: Double?
-while total < 10_000 {
-    total += requests(try run("/usr/bin/wrk", ["-t2", "-c32", "-d10s", "-s", lua, url]))
-    if rssHalfway == nil && total >= 5_000 { rssHalfway = rssMB(server.processIdentifier) }
+while total < rssRequests {
+    total += load.closedLoop(connections: 32, seconds: 10).count
+    if rssHalfway == nil && total >= rssRequests / 2 { rssHalfway = rssMB(server.processIdentifier) }
 }
 let rssAfter = rssMB(server.processIdentifier)
 
-func value(_ prefix: String) -> String? {
-    report.split(separator: "\n").first { $0.trimmingCharacters(in: .whitespaces).hasPrefix(prefix) }.map {
-        $0.trimmingCharacters(in: .whitespaces).split(separator: " ", omittingEmptySubsequences: true).dropFirst().first.map(String.init) ?? ""
-    }
-}
-func milliseconds(_ s: String?) -> Double {
-    guard let s else { return -1 }
-    if s.hasSuffix("ms") { return Double(s.dropLast(2)) ?? -1 }
-    if s.hasSuffix("us") { return (Double(s.dropLast(2)) ?? -1) / 1000 }
-    if s.hasSuffix("s") { return (Double(s.dropLast(1)) ?? -1) * 1000 }
-    return -1
-}
-let rps = Double(value("Requests/sec:") ?? "") ?? -1
-let errorLine = report.split(separator: "\n").first { $0.contains("Non-2xx") || $0.contains("Socket errors") }
-let errors = errorLine.map { line in line.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }.reduce(0, +) } ?? 0
-print(report)
 print("photo: 640x480 JPEG, \(jpeg.count) bytes, \(faces) face(s); model \(model.path)")
-print(String(format: "in-process predict: %.1f images/s (2 workers)", inProcessIPS))
-print(String(format: "HTTP: %.1f requests/s = %.0f%% of in-process; p50 %.1f ms, p99 %.1f ms; errors %d", rps, 100 * rps / inProcessIPS,
-             milliseconds(value("50%")), milliseconds(value("99%")), errors))
-print(String(format: "server RSS %.1f MB after %d warm-up requests, %.1f MB halfway, %.1f MB after %d more requests (%+.1f%%)",
-             rssBefore, warmup, rssHalfway ?? rssAfter, rssAfter, total, 100 * (rssAfter - rssBefore) / rssBefore))
-let summary: [String: Double] = ["rps": rps, "p50_ms": milliseconds(value("50%")), "p99_ms": milliseconds(value("99%")),
-                                 "errors": Double(errors), "in_process_ips": inProcessIPS, "rss_growth": (rssAfter - rssBefore) / rssBefore,
-                                 "requests": Double(total)]
+print(String(format: "in-process predict: %.1f images/s (the server's pool, 32 callers)", inProcessIPS))
+print("open loop, \(Int(openSeconds)) s per rate:")
+print("| rate /s | share of in-process | answered /s | p50 ms | p99 ms | shed | errors |")
+print("|---|---|---|---|---|---|---|")
+for (rate, s) in ladder {
+    print(String(format: "| %.1f | %.0f%% | %.1f | %.1f | %.1f | %.1f%% | %d |", rate, 100 * rate / inProcessIPS, s.answeredPerSecond, s.p50, s.p99,
+                 100 * s.shedShare, s.errors))
+}
+print(String(format: "open_loop_rps %.1f = %.2fx in-process (the highest rate with p99 <= 100 ms and under 1%% shed)", openLoopRPS,
+             openLoopRPS / inProcessIPS))
+print(String(format: "closed loop, 32 connections, %d s: %.1f answered/s, p50 %.1f ms, p99 %.1f ms of answered; shed %.1f%%; errors %d",
+             duration, closed.answeredPerSecond, closed.p50, closed.p99, 100 * closed.shedShare, closed.errors))
+print(String(format: "server RSS %.1f MB after the warm-up, %.1f MB halfway, %.1f MB after %d requests (%+.1f%%)",
+             rssBefore, rssHalfway ?? rssAfter, rssAfter, total, 100 * (rssAfter - rssBefore) / rssBefore))
+let summary: [String: Double] = [
+    "in_process_ips": inProcessIPS, "open_loop_rps": openLoopRPS, "rps": closed.answeredPerSecond, "p50_ms": closed.p50, "p99_ms": closed.p99,
+    "shed": closed.shedShare, "errors": Double(closed.errors), "rss_growth": (rssAfter - rssBefore) / rssBefore, "requests": Double(total),
+]
 let encoder = JSONEncoder()
 encoder.outputFormatting = [.sortedKeys]
 print(String(decoding: try encoder.encode(summary.mapValues { ($0 * 1000).rounded() / 1000 }), as: UTF8.self))
