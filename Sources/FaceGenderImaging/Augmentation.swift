@@ -22,6 +22,14 @@ public struct AugmentationPolicy: Codable, Equatable, Sendable {
     /// photo's edges when cropped) with other content. Photos from other sources have real surroundings there;
     /// a network that only ever saw replicated edges learns from them.
     public var outsideFill: Float = 0.5
+    /// Horizontal shear, uniform in [-s, s] (x moves by s times y): faces turned or seen from below or above.
+    public var maxShear: Float = 0
+    /// Probability of blurring (a 3x3 box filter applied once or twice): out-of-focus and moving faces.
+    public var blur: Float = 0
+    /// Probability of low light: darkened by a gamma of 1.5 to 2.5, with sensor noise of 2 to 8 grey levels.
+    public var lowLight: Float = 0
+    /// Colour cast: each channel's gain uniform in [1 - c, 1 + c] (tungsten, fluorescent, shade).
+    public var colourCast: Float = 0
 
     public init() {}
 
@@ -41,6 +49,11 @@ public struct AugmentationSample: Equatable, Sendable {
     public var brightness: Float = 1, contrast: Float = 1, saturation: Float = 1
     public var grayscale = false
     public var erase: (x: Int, y: Int, width: Int, height: Int)?
+    public var shear: Float = 0
+    public var blurPasses = 0
+    /// Low light: the gamma applied to [0, 1] values, and noise (grey levels) drawn from `noiseSeed`.
+    public var gamma: Float = 1, noise: Float = 0, noiseSeed: UInt64 = 0
+    public var gains: (Float, Float, Float) = (1, 1, 1)
 
     public static let identity = AugmentationSample()
 
@@ -49,6 +62,8 @@ public struct AugmentationSample: Equatable, Sendable {
             && a.brightness == b.brightness && a.contrast == b.contrast && a.saturation == b.saturation
             && a.grayscale == b.grayscale && a.erase?.x == b.erase?.x && a.erase?.y == b.erase?.y
             && a.erase?.width == b.erase?.width && a.erase?.height == b.erase?.height
+            && a.shear == b.shear && a.blurPasses == b.blurPasses && a.gamma == b.gamma && a.noise == b.noise
+            && a.noiseSeed == b.noiseSeed && a.gains == b.gains
     }
 
     public init() {}
@@ -65,6 +80,14 @@ public struct AugmentationSample: Equatable, Sendable {
             let w = Int.random(in: (side / 8)...(side / 2), using: &rng), h = Int.random(in: (side / 8)...(side / 2), using: &rng)
             erase = (Int.random(in: 0...(side - w), using: &rng), Int.random(in: 0...(side - h), using: &rng), w, h)
         }
+        // Drawn only when enabled, so that a policy without them gives the same samples as before they existed.
+        shear = u(p.maxShear)
+        if p.blur > 0 && Float.random(in: 0..<1, using: &rng) < p.blur { blurPasses = Int.random(in: 1...2, using: &rng) }
+        if p.lowLight > 0 && Float.random(in: 0..<1, using: &rng) < p.lowLight {
+            gamma = Float.random(in: 1.5...2.5, using: &rng); noise = Float.random(in: 2...8, using: &rng)
+            noiseSeed = rng.next()
+        }
+        if p.colourCast > 0 { gains = (1 + u(p.colourCast), 1 + u(p.colourCast), 1 + u(p.colourCast)) }
     }
 }
 
@@ -78,7 +101,7 @@ public enum AugmentedSampler {
         let cx = Float(crop.width) / 2, cy = Float(crop.height) / 2
         let half = Float(outSide) / 2
         let cosR = cosf(a.rotation) / a.scale, sinR = sinf(a.rotation) / a.scale
-        let identityGeometry = a.rotation == 0 && a.scale == 1 && a.shiftX == 0 && a.shiftY == 0
+        let identityGeometry = a.rotation == 0 && a.scale == 1 && a.shiftX == 0 && a.shiftY == 0 && a.shear == 0
         let offX = (crop.width - outSide) / 2, offY = (crop.height - outSide) / 2
         crop.pixels.withUnsafeBufferPointer { src in
             for y in 0..<outSide {
@@ -90,7 +113,7 @@ public enum AugmentedSampler {
                         rgb = (Float(src[s]), Float(src[s + 1]), Float(src[s + 2]))
                     } else {
                         // Inverse map: output pixel centre -> crop coordinates.
-                        let u = Float(dx) + 0.5 - half - a.shiftX, v = Float(y) + 0.5 - half - a.shiftY
+                        let v = Float(y) + 0.5 - half - a.shiftY, u = Float(dx) + 0.5 - half - a.shiftX + a.shear * v
                         let sx = cosR * u + sinR * v + cx - 0.5, sy = -sinR * u + cosR * v + cy - 0.5
                         rgb = bilinear(src, crop.width, crop.height, sx, sy)
                     }
@@ -100,6 +123,14 @@ public enum AugmentedSampler {
                     out[plane + o] = normalization.apply(rgb.1, channel: 1)
                     out[2 * plane + o] = normalization.apply(rgb.2, channel: 2)
                 }
+            }
+        }
+        if a.blurPasses > 0 { for c in 0..<3 { boxBlur(out + c * plane, side: outSide, passes: a.blurPasses) } }
+        if a.noise > 0 {
+            var rng = SplitMix64(seed: a.noiseSeed)
+            for c in 0..<3 {
+                let sigma = a.noise / (255 * normalization.std[c])
+                for i in 0..<plane { out[c * plane + i] += sigma * rng.normal() }
             }
         }
         if let e = a.erase {
@@ -122,16 +153,33 @@ public enum AugmentedSampler {
         return (mix(0), mix(1), mix(2))
     }
 
+    /// A 3x3 mean filter over one [side, side] plane, `passes` times (edges average what they have).
+    static func boxBlur(_ p: UnsafeMutablePointer<Float>, side: Int, passes: Int) {
+        var copy = [Float](repeating: 0, count: side * side)
+        for _ in 0..<passes {
+            for i in 0..<(side * side) { copy[i] = p[i] }
+            for y in 0..<side {
+                for x in 0..<side {
+                    var sum: Float = 0, n: Float = 0
+                    for yy in max(0, y - 1)...min(side - 1, y + 1) { for xx in max(0, x - 1)...min(side - 1, x + 1) { sum += copy[yy * side + xx]; n += 1 } }
+                    p[y * side + x] = sum / n
+                }
+            }
+        }
+    }
+
     @inline(__always)
     static func photometric(_ p: (Float, Float, Float), _ a: AugmentationSample) -> (Float, Float, Float) {
-        if a.brightness == 1 && a.contrast == 1 && a.saturation == 1 && !a.grayscale { return p }
-        var (r, g, b) = (p.0 * a.brightness, p.1 * a.brightness, p.2 * a.brightness)
+        if a.brightness == 1 && a.contrast == 1 && a.saturation == 1 && !a.grayscale && a.gamma == 1 && a.gains == (1, 1, 1) { return p }
+        var (r, g, b) = (p.0 * a.brightness * a.gains.0, p.1 * a.brightness * a.gains.1, p.2 * a.brightness * a.gains.2)
         let luma = 0.299 * r + 0.587 * g + 0.114 * b
         let sat = a.grayscale ? 0 : a.saturation
         r = luma + (r - luma) * sat; g = luma + (g - luma) * sat; b = luma + (b - luma) * sat
         // Contrast around mid-grey keeps it independent of the image (and of batch composition).
         r = 128 + (r - 128) * a.contrast; g = 128 + (g - 128) * a.contrast; b = 128 + (b - 128) * a.contrast
-        return (max(0, min(255, r)), max(0, min(255, g)), max(0, min(255, b)))
+        (r, g, b) = (max(0, min(255, r)), max(0, min(255, g)), max(0, min(255, b)))
+        guard a.gamma != 1 else { return (r, g, b) }
+        return (255 * powf(r / 255, a.gamma), 255 * powf(g / 255, a.gamma), 255 * powf(b / 255, a.gamma))
     }
 }
 
@@ -144,4 +192,25 @@ public struct Normalization: Codable, Equatable, Sendable {
 
     @inline(__always)
     public func apply(_ v: Float, channel c: Int) -> Float { (v / 255 - mean[c]) / std[c] }
+}
+
+/// A small seeded generator (SplitMix64), e.g. for the noise of one sample (imaging does not depend on the engine).
+public struct SplitMix64 {
+    public var state: UInt64
+    public init(seed: UInt64) { state = seed }
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    /// Uniform in [0, 1).
+    public mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
+
+    /// Standard normal (Box-Muller).
+    public mutating func normal() -> Float {
+        let u1 = max(Float(next() >> 40) / Float(1 << 24), 1e-7), u2 = Float(next() >> 40) / Float(1 << 24)
+        return (-2 * logf(u1)).squareRoot() * cosf(2 * .pi * u2)
+    }
 }

@@ -50,6 +50,11 @@ struct Train: AsyncParsableCommand {
     @Flag(help: "Train without augmentation (for comparison; expect overfitting).") var noAugmentation = false
     @Option(help: "Share of samples whose crop area outside the photo (replicated edges) is replaced by other content.")
     var outsideFill: Float = 0.5
+    @Option(help: "Rotation of training crops, uniform in ± this many degrees.") var maxRotation: Float = 10
+    @Option(help: "Horizontal shear of training crops, uniform in ± this (pose).") var maxShear: Float = 0
+    @Option(help: "Probability of blurring a training crop (a 3x3 box filter, once or twice).") var blur: Float = 0
+    @Option(help: "Probability of low light: darkened (gamma 1.5-2.5) with sensor noise.") var lowLight: Float = 0
+    @Option(help: "Colour cast: each channel's gain uniform in 1 ± this.") var colourCast: Float = 0
     @Option(help: "Decay of the weight moving average that is validated and shipped (0: use the last step's weights).")
     var weightAverageDecay: Float = 0.999
     @Option(help: "Early stopping: epochs without validation improvement (0: never).") var patience = 6
@@ -75,6 +80,10 @@ struct Train: AsyncParsableCommand {
         guard (0..<1).contains(weightAverageDecay) else { throw ValidationError("--weight-average-decay must be in [0, 1)") }
         guard (1...3).contains(faceMargin) else { throw ValidationError("--face-margin enlarges the face box, from 1 to 3") }
         guard (0...1).contains(outsideFill) else { throw ValidationError("--outside-fill is a share of samples, from 0 to 1") }
+        guard (0...1).contains(blur), (0...1).contains(lowLight) else { throw ValidationError("--blur and --low-light are probabilities, from 0 to 1") }
+        guard (0...45).contains(maxRotation), (0...1).contains(maxShear), (0..<1).contains(colourCast) else {
+            throw ValidationError("--max-rotation is 0-45 degrees, --max-shear 0-1, --colour-cast 0 to below 1")
+        }
         guard epochs > 0, batchSize > 0, learningRate > 0, workers > 0, inputSide >= 16 else {
             throw ValidationError("--epochs, --batch-size, --learning-rate and --workers must be positive, --input-side at least 16")
         }
@@ -92,6 +101,8 @@ struct Train: AsyncParsableCommand {
         c.timeBudgetSeconds = timeBudgetMinutes * 60
         c.oversample = oversample.compactMap(GroupOversampling.init(argument:))
         c.augmentation.outsideFill = outsideFill
+        c.augmentation.maxRotation = maxRotation; c.augmentation.maxShear = maxShear; c.augmentation.blur = blur
+        c.augmentation.lowLight = lowLight; c.augmentation.colourCast = colourCast
         c.weightAverageDecay = weightAverageDecay
         c.subclassGroup = subclassesBy
         if noAugmentation { c.augmentation = .none }

@@ -62,3 +62,56 @@ import Testing
         for y in 0..<20 { for x in 0..<20 { #expect(plain[y * 20 + x] == flipped[y * 20 + 19 - x]) } }
     }
 }
+
+/// The pose, blur, low-light and colour-cast augmentations: off by default, drawn after the others (so a policy
+/// without them gives the samples it always gave), and each doing what it says to the pixels.
+@Suite struct NewAugmentationTests {
+    func checkerboard(_ side: Int) -> RGBImage {
+        var image = RGBImage(width: side, height: side)
+        for y in 0..<side { for x in 0..<side { for c in 0..<3 { image.pixels[(y * side + x) * 3 + c] = (x + y) % 2 == 0 ? 60 : 200 } } }
+        return image
+    }
+
+    func render(_ a: AugmentationSample, _ crop: RGBImage) -> [Float] {
+        var out = [Float](repeating: 0, count: 3 * 16 * 16)
+        out.withUnsafeMutableBufferPointer { AugmentedSampler.sample(crop, outSide: 16, augmentation: a, normalization: .standard, into: $0.baseAddress!) }
+        return out
+    }
+
+    @Test func theyLeaveTheOtherDrawsAsTheyWere() {
+        let plain = AugmentationPolicy()
+        var extended = AugmentationPolicy()
+        extended.maxShear = 0.2; extended.blur = 1; extended.lowLight = 1; extended.colourCast = 0.2
+        var a = SystemRandomNumberGeneratorSeeded(seed: 5), b = SystemRandomNumberGeneratorSeeded(seed: 5)
+        let x = AugmentationSample(policy: plain, side: 64, using: &a), y = AugmentationSample(policy: extended, side: 64, using: &b)
+        #expect(x.flip == y.flip && x.rotation == y.rotation && x.scale == y.scale && x.shiftX == y.shiftX && x.brightness == y.brightness)
+        #expect(x.erase?.x == y.erase?.x && x.grayscale == y.grayscale)
+        #expect(y.shear != 0 && y.blurPasses > 0 && y.gamma > 1 && y.noise > 0 && y.gains != (1, 1, 1))
+        #expect(x.shear == 0 && x.blurPasses == 0 && x.gamma == 1 && x.gains == (1, 1, 1))
+    }
+
+    @Test func eachChangesThePixelsAsItShould() {
+        let crop = checkerboard(20)
+        let base = render(.identity, crop)
+        func variance(_ v: [Float]) -> Float { let m = v.reduce(0, +) / Float(v.count); return v.map { ($0 - m) * ($0 - m) }.reduce(0, +) / Float(v.count) }
+        var blurred = AugmentationSample.identity; blurred.blurPasses = 1
+        #expect(variance(render(blurred, crop)) < 0.2 * variance(base))
+        var dark = AugmentationSample.identity; dark.gamma = 2
+        #expect(render(dark, crop).reduce(0, +) < base.reduce(0, +))
+        var noisy = AugmentationSample.identity; noisy.noise = 8; noisy.noiseSeed = 3
+        let n = render(noisy, crop)
+        #expect(n != base && render(noisy, crop) == n, "noise is drawn from its seed")
+        var cast = AugmentationSample.identity; cast.gains = (1.2, 1, 0.8)
+        let c = render(cast, crop), plane = 256
+        #expect(c[0..<plane].reduce(0, +) > base[0..<plane].reduce(0, +) && c[(2 * plane)...].reduce(0, +) < base[(2 * plane)...].reduce(0, +))
+        var sheared = AugmentationSample.identity; sheared.shear = 0.3
+        #expect(render(sheared, crop) != base)
+    }
+}
+
+/// A seeded RandomNumberGenerator for tests of code generic over one.
+struct SystemRandomNumberGeneratorSeeded: RandomNumberGenerator {
+    var state: SplitMix64
+    init(seed: UInt64) { state = SplitMix64(seed: seed) }
+    mutating func next() -> UInt64 { state.next() }
+}

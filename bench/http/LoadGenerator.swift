@@ -1,6 +1,7 @@
 // A small HTTP load generator for the benchmark: blocking sockets, one connection per request, so that open-loop
 // arrivals are never held back by a busy connection (wrk's closed loop cannot measure a server past saturation).
 import Dispatch
+import FaceGenderImaging
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -65,7 +66,7 @@ struct LoadGenerator {
     /// Requests arriving as a Poisson process of `rate` per second for `seconds`, each on its own thread whatever
     /// the server's state (open loop), answered or not.
     func openLoop(rate: Double, seconds: Double, seed: UInt64) -> [Outcome] {
-        var generator = SplitMix(seed: seed)
+        var generator = SplitMix64(seed: seed)
         let outcomes = Collector()
         let group = DispatchGroup()
         let start = DispatchTime.now()
@@ -130,18 +131,4 @@ struct LoadSummary {
 
     var shedShare: Double { Double(shed) / Double(max(requests, 1)) }
     var answeredPerSecond: Double { Double(answered) / seconds }
-}
-
-/// SplitMix64: a seeded generator, so a ladder's arrivals are the same from run to run.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }

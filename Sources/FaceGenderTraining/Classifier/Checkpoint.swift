@@ -4,8 +4,9 @@ import Foundation
 
 /// Where a run stands: enough, with the weights and optimiser state, to continue exactly.
 public struct TrainingState: Codable, Equatable, Sendable {
-    /// 2 since the rejected training options were removed (2026-12-05); format 1 checkpoints cannot be resumed.
-    public static let currentFormat = 2
+    /// 2 since the rejected training options were removed, 3 since the pose, blur, low-light and colour-cast
+    /// augmentations (both 2026-12-05); older checkpoints cannot be resumed.
+    public static let currentFormat = 3
     public var format = TrainingState.currentFormat
     public var config: TrainingConfig
     public var classes: [String]
