@@ -32,12 +32,17 @@ struct TrainDetector: AsyncParsableCommand {
     @Option(help: "Worker threads.") var workers = 2
     @Option(help: "Stop (with a checkpoint) after this many minutes; 0: no limit.") var timeBudgetMinutes: Double = 0
     @Flag(help: "Continue the run in --run-dir from its checkpoint.") var resume = false
+    @Option(help: "More portraits to paste: labelled photos (a folder of class folders, or a CSV), boxed by --labeller; repeatable.")
+    var extraPortraits: [String] = []
+    @Option(help: "A learned detector that boxes the --extra-portraits (their largest face, with landmarks).") var labeller: String?
+    @Option(help: "At most this many photos from each --extra-portraits, evenly spread.") var extraPortraitLimit = 3000
 
     func validate() throws {
         guard epochs > 0, stepsPerEpoch > 0, batchSize > 0, learningRate > 0, workers > 0, pyramidChannels > 0 else {
             throw ValidationError("--epochs, --steps-per-epoch, --batch-size, --learning-rate, --pyramid-channels and --workers must be positive")
         }
         guard side >= 64, side % 32 == 0 else { throw ValidationError("--side must be a multiple of 32, at least 64") }
+        guard extraPortraits.isEmpty || labeller != nil else { throw ValidationError("--extra-portraits need a --labeller detector to box them") }
     }
 
     var config: DetectorTrainingConfig {
@@ -55,8 +60,19 @@ struct TrainDetector: AsyncParsableCommand {
         let validation = try SceneDataset.load(csv: validationScenes)
         log("scenes: \(training.photos.count) training photos (\(training.photos.reduce(0) { $0 + $1.faces.count }) faces), "
             + "\(validation.photos.count) validation; \(landmarks.portraits.count) portraits")
-        let (composer, unreadable) = SceneComposer.load(scenes: training, portraits: landmarks, policy: config.composition, workers: workers)
+        var (composer, unreadable) = SceneComposer.load(scenes: training, portraits: landmarks, policy: config.composition, workers: workers)
         for path in unreadable.prefix(10) { log("skipped unreadable photo \(path)") }
+        if let labeller {
+            let detector = try LearnedFaceDetector(contentsOf: labeller)
+            for source in extraPortraits {
+                let photos = try LabeledDataset.load(source).samples.map(\.path)
+                let step = max(1, photos.count / extraPortraitLimit)
+                let chosen = stride(from: 0, to: photos.count, by: step).prefix(extraPortraitLimit).map { photos[$0] }
+                let boxed = SceneComposer.labelledPortraits(chosen, labeller: detector, workers: workers)
+                log("\(source): \(boxed.count) of \(chosen.count) photos boxed by \(labeller) become portraits to paste")
+                composer = composer.adding(boxed)
+            }
+        }
         let decoder = ImageDecoder()
         let validationPhotos = try validation.photos.map { (try decoder.decodeFile(atPath: $0.path), $0.faces) }
         let trainingLog = TrainingLog()

@@ -3,6 +3,7 @@ import FaceGenderEngine
 import FaceGenderEvaluation
 import FaceGenderImaging
 import FaceGenderTraining
+import TestSupport
 import Foundation
 import Testing
 
@@ -119,5 +120,28 @@ extension DetectorTrainingTests {
             #expect(match.iou(face) > 0.99, "\(face) decoded as \(match)")
             if let l = face.landmarks { for (a, b) in zip(match.landmarks!.coordinates, l.coordinates) { #expect(abs(a - b) < 1e-3) } }
         }
+    }
+}
+
+/// A detector that finds one face with landmarks in photos wider than `minimumWidth`, none in the others.
+struct LabellerStub: FaceDetector {
+    var settings: String { "stub" }
+    func detect(in image: RGBImage) -> [FaceBox] {
+        image.width < 150 ? [] : [FaceBox(x: 50, y: 60, width: 100, height: 110, score: 0.9,
+                                          landmarks: FaceLandmarks([80, 100, 120, 100, 100, 120, 85, 140, 115, 140]))]
+    }
+}
+
+extension DetectorTrainingTests {
+    /// Photos of other datasets become portraits to paste, boxed (with landmarks) by a detector; those where it finds
+    /// no face are left out.
+    @Test func labelledPortraitsCarryTheLabellersBoxes() throws {
+        let photos = try utkfacePhotos("Test", "Male", count: 2).map(\.path)
+        let small = NSTemporaryDirectory() + "fg-small-\(UUID().uuidString).jpg"
+        defer { try? FileManager.default.removeItem(atPath: small) }
+        try JPEGEncoder.encode(RGBImage(width: 100, height: 100)).write(to: URL(fileURLWithPath: small))
+        let portraits = SceneComposer.labelledPortraits(photos + [small, "/nonexistent.jpg"], labeller: LabellerStub(), workers: 2)
+        #expect(portraits.count == 2)
+        #expect(portraits.allSatisfy { $0.face.x == 50 && $0.face.landmarks?.nose == .init(x: 100, y: 120) && $0.image.width == 200 })
     }
 }

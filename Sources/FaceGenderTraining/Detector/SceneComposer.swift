@@ -74,6 +74,29 @@ public final class SceneComposer: @unchecked Sendable {
         return (SceneComposer(policy: policy, scenes: sceneList, portraits: portraitList), unreadable)
     }
 
+    /// Portraits boxed by a detector (`labeller`): each photo's largest face, with the landmarks the detector finds
+    /// (photos where it finds none are left out). Aligned crops of other datasets thus join the pasted portraits.
+    public static func labelledPortraits(_ paths: [String], labeller: FaceDetector, workers: Int,
+                                         decoder: ImageDecoder = ImageDecoder()) -> [Portrait] {
+        var found = [Portrait?](repeating: nil, count: paths.count)
+        found.withUnsafeMutableBufferPointer { out in
+            let out = out
+            DispatchQueue.concurrentPerform(iterations: max(1, workers)) { w in
+                for i in stride(from: w, to: paths.count, by: max(1, workers)) {
+                    guard let image = try? decoder.decodeFile(atPath: paths[i]),
+                          let face = labeller.detect(in: image).first, face.landmarks != nil else { continue }
+                    out[i] = Portrait(image: image, face: face)
+                }
+            }
+        }
+        return found.compactMap { $0 }
+    }
+
+    /// The same composer with more portraits to paste.
+    public func adding(_ more: [Portrait]) -> SceneComposer {
+        SceneComposer(policy: policy, scenes: scenes, portraits: portraits + more)
+    }
+
     private static func decodeAll(_ paths: [String], workers: Int, decoder: ImageDecoder) -> [RGBImage?] {
         var images = [RGBImage?](repeating: nil, count: paths.count)
         images.withUnsafeMutableBufferPointer { out in
