@@ -56,7 +56,7 @@ struct EvaluateDetector: ParsableCommand {
         for failure in failures.compactMap({ $0 }).prefix(10) { log("skipped: \(failure)") }
         let photos = matched.compactMap { $0 }
         let threshold = learned?.info.scoreThreshold ?? 0
-        let report = DetectorReport(photos: photos, threshold: threshold, milliseconds: milliseconds.sorted()[milliseconds.count / 2])
+        let report = DetectionReport(photos: photos, threshold: threshold, milliseconds: milliseconds.sorted()[milliseconds.count / 2])
         if format == .json { print(try JSONOutput.string(report)); return }
         print(String(format: "%@ on %@: %d photos, %d counted faces; median %.1f ms per photo (%d threads in parallel)",
                      detector, data, photos.count, report.faces, report.medianMilliseconds, workers))
@@ -67,41 +67,5 @@ struct EvaluateDetector: ParsableCommand {
         for (group, r) in report.groups.sorted(by: { $0.key < $1.key }) {
             print("  \(group.padding(toLength: 22, withPad: " ", startingAt: 0)) recall \(String(format: "%.3f", r.recall))  n=\(r.faces)")
         }
-    }
-}
-
-/// What `evaluate-detector` reports.
-struct DetectorReport: Encodable {
-    struct Group: Encodable { var recall: Double; var faces: Int }
-    struct Best: Encodable { var recall: Double; var precision: Double; var threshold: Double }
-    var threshold: Double
-    var recall: Double, precision: Double, faces: Int
-    var bestRecallAtPrecision90: Best?
-    var groups: [String: Group]
-    var medianMilliseconds: Double
-
-    init(photos: [DetectionMetrics.Matched], threshold: Double, milliseconds: Double) {
-        self.threshold = threshold
-        (recall, precision, faces) = DetectionMetrics.at(threshold, photos)
-        let best = DetectionMetrics.bestRecall(atPrecision: 0.9, photos)
-        bestRecallAtPrecision90 = best.recall > 0 ? Best(recall: best.recall, precision: best.precision, threshold: best.threshold) : nil
-        medianMilliseconds = milliseconds
-        let skin: (String) -> (SceneDataset.Face) -> Bool = { types in { types.split(separator: ",").map(String.init).contains($0.attributes["perceived_skin"] ?? "") } }
-        let side: (ClosedRange<Double>) -> (SceneDataset.Face) -> Bool = { r in { r.contains(max($0.box.width, $0.box.height)) } }
-        let attribute: (String, String) -> (SceneDataset.Face) -> Bool = { key, value in { $0.attributes[key] == value } }
-        let definitions: [(String, (SceneDataset.Face) -> Bool)] = [
-            ("skin I-III", skin("I,II,III")), ("skin IV-VI", skin("IV,V,VI")),
-            ("side 40-79 px", side(0...79.999)), ("side 80-159 px", side(80...159.999)), ("side 160+ px", side(160...100_000)),
-            ("pose typical", attribute("pose", "0")), ("pose atypical", attribute("pose", "1")),
-            ("occlusion none", attribute("occlusion", "0")), ("occlusion partial", attribute("occlusion", "1")),
-            ("occlusion heavy", attribute("occlusion", "2")), ("blur clear", attribute("blur", "0")),
-            ("blur normal", attribute("blur", "1")), ("blur heavy", attribute("blur", "2")),
-        ]
-        var groups: [String: Group] = [:]
-        for (name, include) in definitions {
-            let r = DetectionMetrics.at(threshold, photos, include: include)
-            if r.faces > 0 { groups[name] = Group(recall: r.recall, faces: r.faces) }
-        }
-        self.groups = groups
     }
 }

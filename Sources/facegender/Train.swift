@@ -124,7 +124,7 @@ struct Train: AsyncParsableCommand {
         let trainCrops = crops(splits.train, "train", preprocessor, detector)
         let validationCrops = crops(splits.validation, "validation", preprocessor, detector)
 
-        var info = ModelInfo(name: "facegender-\(architecture)", version: Self.timestamp(), classes: splits.train.classes,
+        var info = ModelInfo(name: "facegender-\(architecture)", version: ModelVersion.now(), classes: splits.train.classes,
                              preprocessor: preprocessor)
         info.trainedAt = ISO8601DateFormatter().string(from: Date())
         var trainLabels = splits.train.samples.map(\.label)
@@ -172,13 +172,6 @@ struct Train: AsyncParsableCommand {
         log("\(name): \(crops.count - crops.unreadableCount) photos, \(crops.wholeImageCount) without a detected face "
             + "(classified on the whole image), \(crops.unreadableCount) unreadable and skipped")
         return crops
-    }
-
-    static func timestamp() -> String {
-        let f = DateFormatter()
-        f.dateFormat = "yyyyMMdd-HHmm"
-        f.timeZone = TimeZone(identifier: "UTC")
-        return f.string(from: Date())
     }
 }
 

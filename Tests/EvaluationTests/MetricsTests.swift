@@ -101,4 +101,15 @@ import Testing
         let best = DetectionMetrics.bestRecall(atPrecision: 0.9, [matched])
         #expect(best.recall == 2.0 / 3 && best.precision == 1 && best.threshold == 0.6)
     }
+
+    /// The report splits recall by the faces' annotations: here the found faces are of skin type I, the missed one VI.
+    @Test func theReportSplitsRecallBySkinTypeAndSize() {
+        var faces = [face(0, 50), face(100, 60), face(200, 90)]
+        faces[0].attributes = ["perceived_skin": "I"]; faces[1].attributes = ["perceived_skin": "II"]; faces[2].attributes = ["perceived_skin": "VI"]
+        let matched = DetectionMetrics().match([found(0, 50, 0.9), found(100, 60, 0.8)], to: faces)
+        let report = DetectionReport(photos: [matched], threshold: 0.5, milliseconds: 3)
+        #expect(report.groups["skin I-III"]?.recall == 1 && report.groups["skin I-III"]?.faces == 2)
+        #expect(report.groups["skin IV-VI"]?.recall == 0 && report.groups["side 80-159 px"]?.faces == 1)
+        #expect(report.recall == 2.0 / 3 && report.precision == 1)
+    }
 }

@@ -3,6 +3,7 @@ import FaceGenderDetection
 import FaceGenderEngine
 import FaceGenderEvaluation
 import FaceGenderImaging
+import FaceGenderModel
 import Foundation
 
 /// Everything that defines a detector training run; stored in its checkpoints so `--resume` continues it.
@@ -185,19 +186,12 @@ public final class DetectorTrainer {
     }
 
     private func save(to path: String, threshold: Double, record: DetectorEpochRecord) throws {
-        var info = DetectorInfo(name: "facegender-detector", version: Self.timestamp(), spec: config.spec, input: input,
+        var info = DetectorInfo(name: "facegender-detector", version: ModelVersion.now(), spec: config.spec, input: input,
                                 scoreThreshold: threshold, nmsIoU: 0.4)
         info.metrics = ["validation_recall": record.recall, "validation_precision": record.precision, "epoch": Double(record.epoch),
                         "parameters": Double(network.parameterCount)]
         info.trainedAt = ISO8601DateFormatter().string(from: Date())
         try LearnedFaceDetector.save(network, info: info, to: path)
-    }
-
-    static func timestamp() -> String {
-        let f = DateFormatter()
-        f.dateFormat = "yyyyMMdd-HHmm"
-        f.timeZone = TimeZone(identifier: "UTC")
-        return f.string(from: Date())
     }
 
     // MARK: checkpoints
