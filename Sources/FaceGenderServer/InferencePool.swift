@@ -101,7 +101,7 @@ actor WorkerGate {
     private let workers: Int
     private let policy: AdmissionPolicy
     private let metrics: ServerMetrics
-    private var holdSeconds = MovingAverage()
+    private let holdSeconds = MovingAverage()
     private let lastShed = LockedDate()
 
     init(workers: Int, policy: AdmissionPolicy, metrics: ServerMetrics) {

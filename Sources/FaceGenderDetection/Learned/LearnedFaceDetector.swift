@@ -57,14 +57,10 @@ public final class LearnedFaceDetector: FaceDetector, @unchecked Sendable {
         if let longSide { input.longSide = longSide }
         self.input = input
         self.scoreThreshold = scoreThreshold ?? info.scoreThreshold
+        // The first network checks the file's tensors against the architecture; later ones copy them unchecked.
         let network = DetectorNetwork(spec: info.spec, seed: 0, parallelism: Parallelism(workers: 1))
-        for t in network.namedTensors {
-            guard let stored = tensors[t.name] else { throw SafeTensorsError.missingTensor(name: t.name) }
-            guard stored.shape == t.tensor.shape else {
-                throw SafeTensorsError.shapeMismatch(name: t.name, expected: t.tensor.shape, found: stored.shape)
-            }
-        }
-        idle = [makeNetwork()]
+        try ModelFile.assign(tensors, to: network.namedTensors)
+        idle = [network]
     }
 
     /// Reads a detector model file.
@@ -98,17 +94,23 @@ public final class LearnedFaceDetector: FaceDetector, @unchecked Sendable {
     public var settings: String { "learned|\(info.name)|\(info.version)|\(input.longSide)|\(scoreThreshold)|\(info.nmsIoU)|\(minFaceSize)" }
 
     public func detect(in image: RGBImage) -> [FaceBox] {
+        let network = checkOut()
+        defer { checkIn(network) }
+        return Self.faces(in: image, network: network, input: input, threshold: scoreThreshold, nmsIoU: info.nmsIoU)
+            .filter { max($0.width, $0.height) >= Double(minFaceSize) }
+            .sorted { $0.area > $1.area }
+    }
+
+    /// The faces `network` finds in `image`, in the photo's pixels: the input path, decoding from `threshold`, NMS.
+    /// Training validates through it, so it measures what use will get.
+    public static func faces(in image: RGBImage, network: DetectorNetwork, input: DetectorInput, threshold: Double,
+                             nmsIoU: Double) -> [FaceBox] {
         let (scaled, scale) = input.scaled(image)
         let batch = Tensor(shape: [1, 3, DetectorInput.padded(scaled.height), DetectorInput.padded(scaled.width)])
         input.write(scaled, into: batch, index: 0)
-        let network = checkOut()
-        defer { checkIn(network) }
         let output = network.forward(batch, mode: .inference)
-        let faces = Self.decode(output, index: 0, height: batch.shape[2], width: batch.shape[3], threshold: scoreThreshold)
-        return DetectorCoding.suppress(faces, iou: info.nmsIoU)
-            .map { $0.scaled(by: 1 / scale) }
-            .filter { max($0.width, $0.height) >= Double(minFaceSize) }
-            .sorted { $0.area > $1.area }
+        let faces = decode(output, index: 0, height: batch.shape[2], width: batch.shape[3], threshold: threshold)
+        return DetectorCoding.suppress(faces, iou: nmsIoU).map { $0.scaled(by: 1 / scale) }
     }
 
     /// Every position of sample `index` of a [N, 15, P] output scoring at least `threshold`, as a face in input pixels.

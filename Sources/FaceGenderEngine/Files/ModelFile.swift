@@ -47,7 +47,12 @@ public enum ModelFile {
 
     /// Copies named values into the network's tensors, checking every name and shape.
     public static func assign(_ tensors: [String: (shape: [Int], values: [Float])], to network: Network) throws {
-        for t in network.namedTensors {
+        try assign(tensors, to: network.namedTensors)
+    }
+
+    /// Copies named values into `named` (a network's tensors, an optimiser's state, ...), checking every name and shape.
+    public static func assign(_ tensors: [String: (shape: [Int], values: [Float])], to named: [NamedTensor]) throws {
+        for t in named {
             guard let stored = tensors[t.name] else { throw SafeTensorsError.missingTensor(name: t.name) }
             guard stored.shape == t.tensor.shape else {
                 throw SafeTensorsError.shapeMismatch(name: t.name, expected: t.tensor.shape, found: stored.shape)

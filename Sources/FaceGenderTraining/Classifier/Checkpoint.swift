@@ -80,9 +80,8 @@ public enum Checkpoint {
         let state = try decodeState(file, path: path)
         let info = try ModelInfo.from(metadata: file.metadata, path: path)
         try ModelFile.assign(file.tensors, to: network)
-        for t in optimizer.state + (average?.state ?? []) {
-            guard let stored = file.tensors[t.name], stored.shape == t.tensor.shape else { throw CheckpointError.configMismatch(path: path) }
-            stored.values.withUnsafeBufferPointer { t.tensor.data.update(from: $0.baseAddress!, count: t.tensor.count) }
+        do { try ModelFile.assign(file.tensors, to: optimizer.state + (average?.state ?? [])) } catch {
+            throw CheckpointError.configMismatch(path: path)
         }
         optimizer.stepCount = state.globalStep
         return (state, info)

@@ -70,22 +70,18 @@ public struct DetectionTargets {
                     let face = sample.faces[f]
                     label[q] = 1; boxWeight[q] = 1; landmarkWeight[q] = face.landmarks == nil ? 0 : 1
                     let c = DetectorCoding.centre(gx: p % level.width, gy: p / level.width, stride: stride)
-                    // The nearest position to a tiny face's centre may lie just outside its box: clamp the centre in.
+                    // The nearest position to a tiny face's centre may lie just outside its box: the box is encoded from
+                    // the centre clamped in, the landmarks from the position itself.
                     let inside = (x: min(max(c.x, face.x + 1e-3), face.x + face.width - 1e-3),
                                   y: min(max(c.y, face.y + 1e-3), face.y + face.height - 1e-3))
-                    let t = DetectorCoding.encode(face, centre: inside, stride: stride)
-                    for k in 0..<14 { regression[(i * 14 + k) * positions + offset + p] = t[k] + correction(k, c, inside, stride) }
+                    let t = Array(DetectorCoding.encode(face, centre: inside, stride: stride).prefix(4))
+                        + DetectorCoding.encode(face, centre: c, stride: stride).dropFirst(4)
+                    for k in 0..<14 { regression[(i * 14 + k) * positions + offset + p] = t[k] }
                 } else if leftAlone[p] {
                     scoreWeight[q] = 0
                 }
             }
             offset += level.height * level.width
         }
-    }
-
-    /// Landmark targets are offsets from the position itself, not from the clamped centre used for the box.
-    private func correction(_ k: Int, _ c: (x: Double, y: Double), _ clamped: (x: Double, y: Double), _ stride: Int) -> Float {
-        guard k >= 4 else { return 0 }
-        return Float((k % 2 == 0 ? clamped.x - c.x : clamped.y - c.y) / Double(stride))
     }
 }

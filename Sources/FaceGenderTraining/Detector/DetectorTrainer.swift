@@ -170,12 +170,7 @@ public final class DetectorTrainer {
     public func validate() -> [DetectionMetrics.Matched] {
         let metrics = DetectionMetrics()
         return validation.map { photo in
-            let (scaled, scale) = input.scaled(photo.image)
-            let batch = Tensor(shape: [1, 3, DetectorInput.padded(scaled.height), DetectorInput.padded(scaled.width)])
-            input.write(scaled, into: batch, index: 0)
-            let output = network.forward(batch, mode: .inference)
-            let faces = LearnedFaceDetector.decode(output, index: 0, height: batch.shape[2], width: batch.shape[3], threshold: 0.05)
-            let found = DetectorCoding.suppress(faces, iou: 0.4).map { $0.scaled(by: 1 / scale) }
+            let found = LearnedFaceDetector.faces(in: photo.image, network: network, input: input, threshold: 0.05, nmsIoU: 0.4)
             return metrics.match(found, to: photo.faces)
         }
     }
@@ -212,9 +207,8 @@ public final class DetectorTrainer {
             throw CheckpointError.notACheckpoint(path: checkpointFile)
         }
         guard saved.config == config else { throw CheckpointError.configMismatch(path: checkpointFile) }
-        for t in network.namedTensors + optimizer.state + (average?.state ?? []) {
-            guard let stored = file.tensors[t.name], stored.shape == t.tensor.shape else { throw CheckpointError.configMismatch(path: checkpointFile) }
-            stored.values.withUnsafeBufferPointer { t.tensor.data.update(from: $0.baseAddress!, count: t.tensor.count) }
+        do { try ModelFile.assign(file.tensors, to: network.namedTensors + optimizer.state + (average?.state ?? [])) } catch {
+            throw CheckpointError.configMismatch(path: checkpointFile)
         }
         optimizer.stepCount = saved.step
         state = saved
