@@ -85,6 +85,8 @@ let package = Package(
                           path: "bench/http", exclude: ["run"]),
         .executableTarget(name: "bench-detect", dependencies: ["FaceGenderDetection", "FaceGenderImaging", "FaceGenderEvaluation"], path: "bench/detect",
                           swiftSettings: hotFlags),
+        .executableTarget(name: "bench-classify", dependencies: ["FaceGenderModel", "FaceGenderDetection", "FaceGenderImaging", "FaceGenderEngine"],
+                          path: "bench/classify"),
         .executableTarget(name: "bench-robustness", dependencies: ["FaceGenderModel", "FaceGenderDetection", "FaceGenderImaging", "FaceGenderEngine"],
                           path: "bench/robustness"),
 

@@ -1,3 +1,4 @@
+import Dispatch
 import FaceGenderImaging
 import FaceGenderModel
 import Foundation
@@ -21,6 +22,8 @@ final class CropBatcher: @unchecked Sendable {
     private let classifier: GenderClassifier
     private let policy: BatchingPolicy
     private let observe: (Int) -> Void
+    /// The network's time per request: each batch's compute time shared among its requests.
+    let secondsPerRequest = MovingAverage()
     private let condition = NSCondition()
     private var pending: [Job] = []
     private var firstArrival: Date?
@@ -56,7 +59,10 @@ final class CropBatcher: @unchecked Sendable {
         while let jobs = nextBatch() {
             let crops = jobs.flatMap(\.crops)
             observe(crops.count)
+            let start = DispatchTime.now()
             let rows = classifier.probabilities(crops: crops)
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+            for _ in jobs { secondsPerRequest.add(seconds / Double(jobs.count)) }
             var offset = 0
             for job in jobs {
                 job.continuation.resume(returning: Array(rows[offset..<(offset + job.crops.count)]))

@@ -27,7 +27,6 @@ public final class InferencePool: FacePredictor, @unchecked Sendable {
     private let batcher: CropBatcher
     private let queues: [DispatchQueue]
     private let metrics: ServerMetrics
-    private let classifyTime = MovingAverage()
 
     /// `analyzers`: one per worker thread (decode, detect, crop); `classifier`: the batcher's own copy of the model.
     public init(analyzers: [FaceAnalyzer], classifier: GenderClassifier, decoder: ImageDecoder,
@@ -49,7 +48,7 @@ public final class InferencePool: FacePredictor, @unchecked Sendable {
     public var isShedding: Bool { gate.isShedding }
 
     public func analyze(_ bytes: Data) async throws -> ImageAnalysis {
-        let worker = try await gate.acquire(classifySeconds: classifyTime.value)
+        let worker = try await gate.acquire(classifySeconds: batcher.secondsPerRequest.value)
         let start = DispatchTime.now()
         let found: Result<(image: RGBImage, faces: [(box: FaceBox, source: FaceSource)], crops: [RGBImage], decodeMs: Double), Error>
         found = await withCheckedContinuation { continuation in
@@ -65,10 +64,10 @@ public final class InferencePool: FacePredictor, @unchecked Sendable {
             }
         }
         await gate.release(worker, heldSeconds: Self.seconds(since: start))
-        let (image, faces, crops, decodeMs) = try found.get()
-        let classifyStart = DispatchTime.now()
+        let (image, faces, crops, decodeMs): (RGBImage, [(box: FaceBox, source: FaceSource)], [RGBImage], Double)
+        do { (image, faces, crops, decodeMs) = try found.get() } catch { await gate.leave(); throw error }
         let probabilities = await batcher.classify(crops)
-        if !crops.isEmpty { classifyTime.add(Self.seconds(since: classifyStart)) }
+        await gate.leave()
         return ImageAnalysis(width: image.width, height: image.height,
                              faces: analyzers[worker].predictions(faces, probabilities: probabilities),
                              decodeMilliseconds: decodeMs, inferenceMilliseconds: Self.seconds(since: start) * 1000 - decodeMs)
@@ -92,12 +91,17 @@ final class MovingAverage: @unchecked Sendable {
     }
 }
 
-/// Hands out worker indices, first come first served, and refuses a request at once when the queue ahead of it
-/// predicts a longer wait than the budget: (requests ahead / workers + 1) x the mean time a worker holds a request,
-/// plus the mean classification time.
+/// Hands out worker indices, first come first served, and refuses a request at once when the work admitted ahead
+/// of it predicts a longer wait than the budget. A request passes two stages: a worker (decode and detection, the
+/// workers in parallel) and then the one batcher (classification). Its predicted time is that of the slower path:
+/// the worker queue ahead of it, (waiting / workers + 1) x the mean worker hold, then its own classification; or
+/// its own hold, then the batcher's time for every request admitted ahead of it and its own. An idle server
+/// admits any request.
 actor WorkerGate {
     private var free: [Int]
     private var waiting: [CheckedContinuation<Int, Never>] = []
+    /// Requests admitted and not yet answered.
+    private var admitted = 0
     private let workers: Int
     private let policy: AdmissionPolicy
     private let metrics: ServerMetrics
@@ -111,24 +115,33 @@ actor WorkerGate {
 
     nonisolated var isShedding: Bool { lastShed.isWithin(seconds: 1) }
 
+    /// `classifySeconds`: the batcher's mean time per request.
     func acquire(classifySeconds: Double) async throws -> Int {
-        if let worker = free.popLast() { return worker }
-        let predicted = (Double(waiting.count) / Double(workers) + 1) * holdSeconds.value + classifySeconds
-        guard waiting.count < policy.maxQueued, predicted <= policy.latencyBudgetSeconds else {
+        let hold = holdSeconds.value
+        let workerPath = (Double(waiting.count) / Double(workers) + 1) * hold + classifySeconds
+        let batcherPath = hold + Double(admitted + 1) * classifySeconds
+        let predicted = max(workerPath, batcherPath)
+        guard admitted == 0 || (waiting.count < policy.maxQueued && predicted <= policy.latencyBudgetSeconds) else {
             lastShed.set()
             metrics.shed()
             throw PredictorError.busy(retryAfterSeconds: max(1, Int(predicted.rounded(.up))))
         }
+        admitted += 1
+        if let worker = free.popLast() { return worker }
         metrics.queueLength(waiting.count + 1)
         return await withCheckedContinuation { waiting.append($0) }
     }
 
+    /// The worker is done with the request (it goes on to the batcher).
     func release(_ worker: Int, heldSeconds: Double) {
         holdSeconds.add(heldSeconds)
         if waiting.isEmpty { free.append(worker); return }
         waiting.removeFirst().resume(returning: worker)
         metrics.queueLength(waiting.count)
     }
+
+    /// The request is answered (or failed).
+    func leave() { admitted -= 1 }
 }
 
 /// A moment, set from one thread and read from another.

@@ -127,15 +127,16 @@ struct Train: AsyncParsableCommand {
         var info = ModelInfo(name: "facegender-\(architecture)", version: ModelVersion.now(), classes: splits.train.classes,
                              preprocessor: preprocessor)
         info.trainedAt = ISO8601DateFormatter().string(from: Date())
-        var trainLabels = splits.train.samples.map(\.label)
+        var trainTargets = splits.train.samples.map { OutputTarget.output($0.label) }
         if let key = config.subclassGroup {
             let split = try SubclassSplit(samples: splits.train.samples, by: key)
             info.subclasses = split.names
-            trainLabels = split.labels
-            log("each class split by \(key) in training: \(split.names.joined(separator: ", "))")
+            trainTargets = split.targets
+            log("each class split by \(key) in training: \(split.names.joined(separator: ", "))"
+                + (split.withoutGroup > 0 ? "; \(split.withoutGroup) photos without \(key) train on their class alone" : ""))
         }
         let trainingLog = TrainingLog()
-        let trainer = try Trainer(config: config, info: info, train: (trainCrops, trainLabels),
+        let trainer = try Trainer(config: config, info: info, train: (trainCrops, trainTargets),
                                   validation: (validationCrops, splits.validation.samples.map(\.label)),
                                   trainGroups: splits.train.samples.map(\.groups), validationGroups: splits.validation.samples.map(\.groups),
                                   runDirectory: runDir, observe: trainingLog.observe)

@@ -178,6 +178,20 @@ import Yams
         }
     }
 
+    /// A free worker is not enough: with a budget no second request can meet, only the request admitted into an idle
+    /// server is answered, however many workers wait.
+    @Test func admissionCountsEveryRequestAheadNotOnlyTheWorkerQueue() async throws {
+        let slow = SlowFaces(faces: [FaceBox(x: 40, y: 40, width: 100, height: 100, score: 1)], seconds: 0.1)
+        let pool = try tinyPool(workers: 4, maxQueued: 32, detector: slow, latencyBudget: 1e-6)
+        let photo = try facePhoto()
+        _ = try await pool.analyze(photo)  // the pool learns how long a request takes
+        let answered = await withTaskGroup(of: Bool.self) { group in
+            for _ in 0..<6 { group.addTask { (try? await pool.analyze(photo)) != nil } }
+            return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+        }
+        #expect(answered == 1)
+    }
+
     /// Faces of concurrent requests go through the network together; every request still gets its own answers,
     /// the same as alone.
     @Test func batchedRequestsGetTheirOwnAnswers() async throws {

@@ -44,3 +44,14 @@ struct FixedFaces: FaceDetector {
     var settings: String { "fixed" }
     func detect(in image: RGBImage) -> [FaceBox] { faces }
 }
+
+/// A detector that takes its time (a stand-in for a large photo), then finds the same faces.
+struct SlowFaces: FaceDetector {
+    let faces: [FaceBox]
+    let seconds: Double
+    var settings: String { "slow" }
+    func detect(in image: RGBImage) -> [FaceBox] {
+        Thread.sleep(forTimeInterval: seconds)
+        return faces
+    }
+}

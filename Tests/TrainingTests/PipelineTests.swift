@@ -23,7 +23,7 @@ import Testing
         let train = try LabeledDataset.folder(data.path("Train")), val = try LabeledDataset.folder(data.path("Validation"))
         let crops = { (d: LabeledDataset) in FaceCrops.build(d.samples, preprocessor: pre, detector: detector, decoder: ImageDecoder(), workers: 2) }
         return try Trainer(config: config, info: ModelInfo(name: "t", version: "0", classes: train.classes, preprocessor: pre),
-                           train: (crops(train), train.samples.map(\.label)), validation: (crops(val), val.samples.map(\.label)),
+                           train: (crops(train), train.samples.map { .output($0.label) }), validation: (crops(val), val.samples.map(\.label)),
                            runDirectory: runDir, observe: observe)
     }
 
@@ -188,8 +188,10 @@ import Testing
         let train = try LabeledDataset.folder(data.path("Train")), val = try LabeledDataset.folder(data.path("Validation"))
         let split = try SubclassSplit(samples: train.samples, by: "age_summary")
         #expect(split.names.count > 1)
-        #expect(zip(split.labels, train.samples).allSatisfy { label, sample in
-            label / split.names.count == sample.label && split.names[label % split.names.count] == sample.groups["age_summary"]
+        #expect(split.withoutGroup == 0)
+        #expect(zip(split.targets, train.samples).allSatisfy { target, sample in
+            guard case let .output(label) = target else { return false }
+            return label / split.names.count == sample.label && split.names[label % split.names.count] == sample.groups["age_summary"]
         })
         var info = ModelInfo(name: "t", version: "0", classes: train.classes, preprocessor: pre)
         info.subclasses = split.names
@@ -197,7 +199,7 @@ import Testing
         c.subclassGroup = "age_summary"
         let crops = { (d: LabeledDataset) in FaceCrops.build(d.samples, preprocessor: pre, detector: detector, decoder: ImageDecoder(), workers: 2) }
         let valCrops = crops(val)
-        let t = try Trainer(config: c, info: info, train: (crops(train), split.labels), validation: (valCrops, val.samples.map(\.label)),
+        let t = try Trainer(config: c, info: info, train: (crops(train), split.targets), validation: (valCrops, val.samples.map(\.label)),
                             runDirectory: runDir, observe: { _ in })
         #expect(t.network.outputShape == [2 * split.names.count])
         let result = try t.run(stop: StopFlag())
@@ -217,6 +219,16 @@ import Testing
                        LabeledSample(path: "b.jpg", label: 1, groups: ["age": "0-9"])]
         #expect(throws: SubclassError.self) { try SubclassSplit(samples: samples, by: "race") }
         #expect(throws: SubclassError.self) { try SubclassSplit(samples: samples, by: "age") }
+    }
+
+    @Test func photosWithoutTheGroupTrainOnTheirClassAlone() throws {
+        let samples = [LabeledSample(path: "a.jpg", label: 0, groups: ["age": "0-9"]),
+                       LabeledSample(path: "b.jpg", label: 1, groups: ["age": "20-39"]),
+                       LabeledSample(path: "c.jpg", label: 1, groups: [:])]
+        let split = try SubclassSplit(samples: samples, by: "age")
+        #expect(split.names == ["0-9", "20-39"])
+        #expect(split.targets == [.output(0), .output(3), .anyOf(2..<4)])
+        #expect(split.withoutGroup == 1)
     }
 
     @Test func resumeRefusesDifferentSettings() throws {

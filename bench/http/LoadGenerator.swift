@@ -7,8 +7,9 @@ import Foundation
 import Glibc
 #endif
 
-/// One request's fate: the HTTP status (0: connection error or timeout) and how long it took.
-struct Outcome { var status: Int; var milliseconds: Double }
+/// One request's fate: the HTTP status (0: connection error or timeout), how long it took, and the Retry-After
+/// seconds of a refusal.
+struct Outcome { var status: Int; var milliseconds: Double; var retryAfter: Int? = nil }
 
 struct LoadGenerator {
     let port: Int
@@ -48,7 +49,12 @@ struct LoadGenerator {
         // "HTTP/1.1 200 OK": the status is the second word.
         let statusLine = String(decoding: response.prefix(32), as: UTF8.self)
         let status = statusLine.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
-        return done(status)
+        var outcome = done(status)
+        if status == 503, let head = String(data: response.prefix(2048), encoding: .isoLatin1),
+           let line = head.split(separator: "\r\n").first(where: { $0.lowercased().hasPrefix("retry-after:") }) {
+            outcome.retryAfter = Int(line.dropFirst("retry-after:".count).trimmingCharacters(in: .whitespaces))
+        }
+        return outcome
     }
 
     private func sendAll(_ fd: Int32, _ data: Data) -> Bool {
@@ -87,7 +93,8 @@ struct LoadGenerator {
     }
 
     /// `connections` clients, each sending its next request as soon as the last is answered, for `seconds`.
-    func closedLoop(connections: Int, seconds: Double) -> [Outcome] {
+    /// `retry`: what a connection does after a 503.
+    func closedLoop(connections: Int, seconds: Double, retry: RetryBehaviour = .atOnce) -> [Outcome] {
         let outcomes = Collector()
         let end = DispatchTime.now().uptimeNanoseconds + UInt64(seconds * 1e9)
         let group = DispatchGroup()
@@ -95,7 +102,14 @@ struct LoadGenerator {
             group.enter()
             Thread.detachNewThread {
                 var mine: [Outcome] = []
-                while DispatchTime.now().uptimeNanoseconds < end { mine.append(post()) }
+                while DispatchTime.now().uptimeNanoseconds < end {
+                    let outcome = post()
+                    mine.append(outcome)
+                    if retry == .afterRetryAfter, let wait = outcome.retryAfter {
+                        let left = Double(end - min(end, DispatchTime.now().uptimeNanoseconds)) / 1e9
+                        Thread.sleep(forTimeInterval: min(Double(wait), left))
+                    }
+                }
                 outcomes.add(mine)
                 group.leave()
             }
@@ -104,6 +118,10 @@ struct LoadGenerator {
         return outcomes.items
     }
 }
+
+/// What a closed-loop connection does after a 503: send its next request at once (a client that ignores
+/// Retry-After, the worst case for the server), or wait the Retry-After seconds first (a well-behaved client).
+enum RetryBehaviour { case atOnce, afterRetryAfter }
 
 /// Outcomes gathered from many threads.
 final class Collector: @unchecked Sendable {

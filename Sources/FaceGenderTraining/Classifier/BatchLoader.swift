@@ -7,10 +7,10 @@ import FaceGenderModel
 /// tensors (the one being trained on, and the one being filled).
 public final class BatchLoader {
     /// `photos`: each image's index in the crops, in batch order.
-    public struct Batch { public let images: Tensor; public let labels: [Int]; public let photos: [Int] }
+    public struct Batch { public let images: Tensor; public let targets: [OutputTarget]; public let photos: [Int] }
 
     private let crops: FaceCrops
-    private let labels: [Int]
+    private let targets: [OutputTarget]
     private let order: [Int]
     private let batchSize: Int
     private let preprocessor: FacePreprocessor
@@ -18,7 +18,7 @@ public final class BatchLoader {
     private let seed: UInt64
     private let queue = DispatchQueue(label: "facegender.batches", qos: .userInitiated)
     /// One batch buffer; the background queue fills one while training reads the other.
-    private final class Slot { let images = Tensor(shape: [0]); var labels: [Int] = []; var photos: [Int] = [] }
+    private final class Slot { let images = Tensor(shape: [0]); var targets: [OutputTarget] = []; var photos: [Int] = [] }
     private let slots = [Slot(), Slot()]
     private var pending: DispatchWorkItem?
     private var nextBatch: Int
@@ -26,9 +26,9 @@ public final class BatchLoader {
 
     /// `order` lists sample indices for this epoch; batches start at `startBatch` (to resume mid-epoch).
     /// Each batch's augmentation comes from (seed, batch index) alone, so a resumed run sees the same data.
-    public init(crops: FaceCrops, labels: [Int], order: [Int], batchSize: Int, preprocessor: FacePreprocessor,
+    public init(crops: FaceCrops, targets: [OutputTarget], order: [Int], batchSize: Int, preprocessor: FacePreprocessor,
                 policy: AugmentationPolicy, seed: UInt64, startBatch: Int = 0) {
-        self.crops = crops; self.labels = labels; self.order = order; self.batchSize = batchSize
+        self.crops = crops; self.targets = targets; self.order = order; self.batchSize = batchSize
         self.preprocessor = preprocessor; self.policy = policy; self.seed = seed
         self.nextBatch = startBatch
         schedule()
@@ -43,7 +43,7 @@ public final class BatchLoader {
         let slot = filling
         filling = 1 - filling
         schedule()
-        return Batch(images: slots[slot].images, labels: slots[slot].labels, photos: slots[slot].photos)
+        return Batch(images: slots[slot].images, targets: slots[slot].targets, photos: slots[slot].photos)
     }
 
     private func schedule() {
@@ -70,7 +70,7 @@ public final class BatchLoader {
             }
             preprocessor.write(crop, augmentation: sample, into: tensor, index: i)
         }
-        slots[slot].labels = members.map { labels[$0] }
+        slots[slot].targets = members.map { targets[$0] }
         slots[slot].photos = members
     }
 }

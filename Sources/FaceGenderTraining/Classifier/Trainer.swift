@@ -22,7 +22,7 @@ public final class Trainer {
     public let average: WeightAverage?
     public var info: ModelInfo
     public var state: TrainingState
-    private let train: (crops: FaceCrops, labels: [Int])
+    private let train: (crops: FaceCrops, targets: [OutputTarget])
     private let validation: (crops: FaceCrops, labels: [Int])
     private let trainGroups: [[String: String]]
     /// Each validation photo's dataset (group `dataset`), for per-dataset accuracy; empty: one dataset.
@@ -31,9 +31,9 @@ public final class Trainer {
     private let bestPath: String
     private let observe: (TrainingEvent) -> Void
 
-    /// With `info.subclasses`, training labels are (class, subclass) pairs numbered class x subclasses + subclass
+    /// With `info.subclasses`, training targets are (class, subclass) pairs numbered class x subclasses + subclass
     /// (`SubclassSplit`); validation labels are always classes, as validation measures what the model answers.
-    public init(config: TrainingConfig, info: ModelInfo, train: (FaceCrops, [Int]), validation: (FaceCrops, [Int]),
+    public init(config: TrainingConfig, info: ModelInfo, train: (FaceCrops, [OutputTarget]), validation: (FaceCrops, [Int]),
                 trainGroups: [[String: String]] = [], validationGroups: [[String: String]] = [], runDirectory: String,
                 observe: @escaping (TrainingEvent) -> Void) throws {
         guard let architecture = Architecture(rawValue: config.architecture) else {
@@ -72,7 +72,7 @@ public final class Trainer {
         observe(.note("resumed from \(checkpointPath) at epoch \(state.epoch + 1), batch \(state.batchInEpoch)"))
     }
 
-    private var batchesPerEpoch: Int { (train.labels.count + config.batchSize - 1) / config.batchSize }
+    private var batchesPerEpoch: Int { (train.targets.count + config.batchSize - 1) / config.batchSize }
 
     private var schedule: LearningRateSchedule {
         let total = batchesPerEpoch * config.epochs
@@ -88,7 +88,7 @@ public final class Trainer {
     func order(epoch: Int) -> [Int] {
         var rng = RandomGenerator(seed: config.seed &+ UInt64(epoch + 1) &* 0xD1B5_4A32_D192_ED03)
         let readable = train.crops.sources.indices.filter { train.crops.sources[$0] != .unreadable }
-        guard !config.oversample.isEmpty, trainGroups.count == train.labels.count else { return readable.shuffled(using: &rng) }
+        guard !config.oversample.isEmpty, trainGroups.count == train.targets.count else { return readable.shuffled(using: &rng) }
         return GroupOversampling.epochOrder(readable, factors: { GroupOversampling.factor(config.oversample, groups: trainGroups[$0]) },
                                             using: &rng)
     }
@@ -99,7 +99,7 @@ public final class Trainer {
         var stoppedEarly = false, interrupted = false
         epochs: while state.epoch < config.epochs {
             let epoch = state.epoch
-            let loader = BatchLoader(crops: train.crops, labels: train.labels, order: order(epoch: epoch), batchSize: config.batchSize,
+            let loader = BatchLoader(crops: train.crops, targets: train.targets, order: order(epoch: epoch), batchSize: config.batchSize,
                                      preprocessor: info.preprocessor, policy: config.augmentation,
                                      seed: config.seed ^ UInt64(epoch) << 32, startBatch: state.batchInEpoch)
             observe(.epochStarted(epoch: epoch, epochs: config.epochs, batches: loader.batchCount))
@@ -134,18 +134,18 @@ public final class Trainer {
         optimizer.learningRate = schedule.rate(at: state.globalStep, peak: config.learningRate)
         network.reseedRandomLayers(config.seed &+ UInt64(state.globalStep) &* 0x2545_F491_4F6C_DD1D)
         let logits = network.forward(batch.images, mode: .training)
-        let value = loss.forward(logits: logits, labels: batch.labels)
+        let value = loss.forward(logits: logits, targets: batch.targets)
         network.backward(loss.gradient)
         if config.gradientClip > 0 { clipGradientNorm(network.parameters, maxNorm: config.gradientClip) }
         optimizer.step()
         average?.update(step: state.globalStep)
         // Right when the most probable output belongs to the label's class (with subclasses, any of its).
         let k = logits.sampleCount, s = info.outputsPerClass
-        state.partialCorrect += batch.labels.indices.filter { i in
-            (0..<k).max { logits[i * k + $0] < logits[i * k + $1] }.map { $0 / s } == batch.labels[i] / s
+        state.partialCorrect += batch.targets.indices.filter { i in
+            (0..<k).max { logits[i * k + $0] < logits[i * k + $1] }.map { $0 / s } == batch.targets[i].outputs.lowerBound / s
         }.count
-        state.partialLoss += Double(value) * Double(batch.labels.count)
-        state.partialSeen += batch.labels.count
+        state.partialLoss += Double(value) * Double(batch.targets.count)
+        state.partialSeen += batch.targets.count
         state.batchInEpoch += 1
         state.globalStep += 1
     }
