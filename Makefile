@@ -32,13 +32,13 @@ model: build
 
 # Trains the face detector from ../shared (WIDER FACE scenes, All-Age-Faces portraits with landmarks), then
 # measures it on the WIDER validation scenes (recall and precision by skin type, size, pose, occlusion, blur).
-# Written as a candidate (about 50 minutes on 2 cores): it becomes Models/detector.safetensors, every command's
-# default, once the classifier is retrained on its crops (docs/detector.md).
+# About 50 minutes on 2 cores. Every command's default detector; the classifier is trained on its crops, so
+# retrain the classifier (make model) after changing it (docs/detector.md).
 detector: build
 	.build/release/facegender train-detector --scenes $(SHARED)/datasets/widerface/Train.csv \
 		--validation-scenes $(SHARED)/datasets/widerface/Validation.csv --portraits $(SHARED)/datasets/aaf/landmarks.csv \
-		--epochs 40 --steps-per-epoch 300 --batch-size 16 --seed 1 --output Models/detector-candidate.safetensors --run-dir runs/detector
-	.build/release/facegender evaluate-detector --detector Models/detector-candidate.safetensors --data $(SHARED)/datasets/widerface/Validation.csv
+		--epochs 40 --steps-per-epoch 300 --batch-size 16 --seed 1 --output Models/detector.safetensors --run-dir runs/detector
+	.build/release/facegender evaluate-detector --detector Models/detector.safetensors --data $(SHARED)/datasets/widerface/Validation.csv
 
 bench-engine: deps
 	bench/engine/run

@@ -7,7 +7,7 @@ public struct FaceBox: Equatable, Codable, Sendable {
     /// In-plane tilt of the face in degrees: the face is upright in the box turned by this angle about its
     /// centre (see `Rotation`); 0 for faces found upright.
     public var angle: Double
-    /// The five landmarks, when the detector finds them (the learned detector does, the Haar cascades do not).
+    /// The five landmarks, when the detector finds them.
     public var landmarks: FaceLandmarks?
 
     public init(x: Double, y: Double, width: Double, height: Double, score: Double, angle: Double = 0,
@@ -35,8 +35,7 @@ public struct FaceBox: Equatable, Codable, Sendable {
     }
 }
 
-/// Finds faces in an image. The Haar cascade is the first implementation; a better detector can
-/// replace it behind this protocol.
+/// Finds faces in an image (`LearnedFaceDetector`; tests use stand-ins).
 public protocol FaceDetector: Sendable {
     /// Every face found, largest first; empty when there is none.
     func detect(in image: RGBImage) -> [FaceBox]

@@ -24,16 +24,4 @@ public struct RGBImage: Equatable, Sendable {
         let i = (y * width + x) * 3
         return (pixels[i], pixels[i + 1], pixels[i + 2])
     }
-
-    /// Luma (ITU-R BT.601), as the Haar cascades were trained on.
-    public func grayscale() -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: width * height)
-        pixels.withUnsafeBufferPointer { p in
-            for i in 0..<(width * height) {
-                let v = 299 * Int(p[3 * i]) + 587 * Int(p[3 * i + 1]) + 114 * Int(p[3 * i + 2])
-                out[i] = UInt8((v + 500) / 1000)
-            }
-        }
-        return out
-    }
 }

@@ -5,6 +5,8 @@ import Foundation
 /// or the working directory).
 public enum ModelLocator {
     public static let shippedRelativePath = "Models/default.safetensors"
+    /// The shipped face detector, found the same way.
+    public static let shippedDetectorPath = "Models/detector.safetensors"
 
     /// `relativePath`: the shipped file to look for (the classifier by default; the detector is found the same way).
     public static func resolve(explicit: String?, environment: [String: String] = ProcessInfo.processInfo.environment,

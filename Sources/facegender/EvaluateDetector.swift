@@ -3,6 +3,7 @@ import Dispatch
 import FaceGenderDetection
 import FaceGenderEvaluation
 import FaceGenderImaging
+import FaceGenderModel
 import Foundation
 
 struct EvaluateDetector: ParsableCommand {
@@ -16,8 +17,7 @@ struct EvaluateDetector: ParsableCommand {
             """)
 
     @Option(help: "Scene photos with their faces (CSV).") var data: String = Shared.path("datasets/widerface/Validation.csv")
-    @Option(help: "A learned detector file, or `haar` for the Haar cascades (tilt-tolerant alt2, then the default cascade's large faces).")
-    var detector: String
+    @Option(help: "Face detector file (default: the shipped Models/detector.safetensors).") var detector: String?
     @Option(help: "Faces whose box's longer side is shorter are not counted.") var minimumSide = 40.0
     @Option(help: "Output format: text or json (the JSON object is the last thing printed).") var format: ReportFormat = .text
     @Option(help: "Worker threads.") var workers = 2
@@ -26,8 +26,8 @@ struct EvaluateDetector: ParsableCommand {
     func run() throws {
         let scenes = try SceneDataset.load(csv: data)
         // The learned detector reports from a low score so that its whole precision-recall curve can be read.
-        let learned = detector == "haar" ? nil : try LearnedFaceDetector(contentsOf: detector, minFaceSize: 8, scoreThreshold: 0.05, longSide: longSide)
-        let faceDetector: FaceDetector = try learned ?? FallbackDetector.standard(cascadePath: nil)
+        let path = try DetectorOptions.path(detector)
+        let faceDetector = try LearnedFaceDetector(contentsOf: path, minFaceSize: 8, scoreThreshold: 0.05, longSide: longSide)
         let metrics = DetectionMetrics(minimumSide: minimumSide)
         let decoder = ImageDecoder()
         var matched = [DetectionMetrics.Matched?](repeating: nil, count: scenes.photos.count)
@@ -55,11 +55,11 @@ struct EvaluateDetector: ParsableCommand {
         }
         for failure in failures.compactMap({ $0 }).prefix(10) { log("skipped: \(failure)") }
         let photos = matched.compactMap { $0 }
-        let threshold = learned?.info.scoreThreshold ?? 0
+        let threshold = faceDetector.info.scoreThreshold
         let report = DetectionReport(photos: photos, threshold: threshold, milliseconds: milliseconds.sorted()[milliseconds.count / 2])
         if format == .json { print(try JSONOutput.string(report)); return }
         print(String(format: "%@ on %@: %d photos, %d counted faces; median %.1f ms per photo (%d threads in parallel)",
-                     detector, data, photos.count, report.faces, report.medianMilliseconds, workers))
+                     path, data, photos.count, report.faces, report.medianMilliseconds, workers))
         print(String(format: "at score >= %.2f: recall %.3f, precision %.3f", threshold, report.recall, report.precision))
         if let best = report.bestRecallAtPrecision90 {
             print(String(format: "best recall at precision >= 0.90: %.3f (precision %.3f, score >= %.2f)", best.recall, best.precision, best.threshold))

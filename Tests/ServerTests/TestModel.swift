@@ -15,7 +15,7 @@ func facePhoto() throws -> Data {
 func tinyPool(workers: Int = 1, maxQueued: Int = 4, limits: DecodeLimits = DecodeLimits(), detector: FaceDetector? = nil,
               latencyBudget: Double = 10, batchWaitSeconds: Double = 0.003, metrics: ServerMetrics = ServerMetrics()) throws -> InferencePool {
     let pre = FacePreprocessor(inputSide: 32)
-    let detector = try detector ?? HaarFaceDetector(cascade: try HaarCascade.load(path: nil))
+    let detector = try detector ?? LearnedFaceDetector(contentsOf: shippedDetectorPath)
     // The same seed gives every copy the same weights: one per worker and the batcher's.
     func classifier() throws -> GenderClassifier {
         let network = try Network(spec: Architecture.tiny.spec(inputSide: 32, classes: 2, dropout: 0), seed: 1, parallelism: Parallelism(workers: 1))

@@ -43,3 +43,7 @@ public func utkfacePhotos(_ split: String, _ label: String, count: Int) throws -
     }
     return Array(all.prefix(count))
 }
+
+/// The shipped face detector (Models/detector.safetensors in the package), which tests use as the product does.
+public let shippedDetectorPath: String = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().appendingPathComponent("Models/detector.safetensors").path

@@ -26,4 +26,4 @@ struct TinyData {
     func remove() { try? FileManager.default.removeItem(at: root) }
 }
 
-func makeDetector() throws -> HaarFaceDetector { HaarFaceDetector(cascade: try HaarCascade.load(path: nil)) }
+func makeDetector() throws -> LearnedFaceDetector { try LearnedFaceDetector(contentsOf: shippedDetectorPath) }

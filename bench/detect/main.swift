@@ -1,5 +1,5 @@
 // Detection benchmark: share of ../shared's aligned photos where a face is found, and time per 640x480 photo.
-// Usage: swift run -c release bench-detect [--shared PATH] [--limit N] [--standard | --learned FILE]   (see bench/README.md)
+// Usage: swift run -c release bench-detect [--shared PATH] [--limit N] [--detector FILE]   (see bench/README.md)
 import Dispatch
 import FaceGenderDetection
 import FaceGenderImaging
@@ -10,21 +10,9 @@ let arguments = CommandLine.arguments
 func option(_ name: String) -> String? { arguments.firstIndex(of: name).map { arguments[$0 + 1] } }
 let shared = option("--shared") ?? ProcessInfo.processInfo.environment["FACEGENDER_SHARED"] ?? "../shared"
 let limit = option("--limit").flatMap(Int.init) ?? Int.max
-var baseOptions = CascadeDetectorOptions()
-if let f = option("--scale-factor").flatMap(Double.init) { baseOptions.scaleFactor = f }
-if let m = option("--max-scan-side").flatMap(Int.init) { baseOptions.maxScanSide = m }
-if let m = option("--min-face-size").flatMap(Int.init) { baseOptions.minFaceSize = m }
-// --standard: the product's detector (tilt-tolerant alt2, then large faces of the default cascade).
-let useStandard = arguments.contains("--standard")
-// --learned FILE: a learned detector, timed on one thread beside the standard Haar detector on one thread.
-let learnedPath = option("--learned")
-// The plain Haar detector is also timed with its scalar reference evaluation, in the same run, for the ratio.
-func makeDetector(_ options: CascadeDetectorOptions, scalar: Bool = false) throws -> FaceDetector {
-    if let learnedPath { return try LearnedFaceDetector(contentsOf: learnedPath) }
-    if useStandard { return try FallbackDetector.standard(cascadePath: nil, options: options) }
-    return HaarFaceDetector(cascade: try HaarCascade.load(path: nil), options: options, evaluation: scalar ? .scalar : .eightWindows)
-}
-let detector = try makeDetector(baseOptions)
+// --detector FILE: the detector to measure (default: the shipped Models/detector.safetensors).
+let detectorPath = option("--detector") ?? "Models/detector.safetensors"
+let detector = try LearnedFaceDetector(contentsOf: detectorPath)
 let decoder = ImageDecoder()
 
 // 1. Detection rate over every split of the aligned set.
@@ -79,15 +67,13 @@ func scene(noise: Int, faces: Bool = true) -> RGBImage {
     return scene
 }
 
-func time(_ image: RGBImage, threads: Int, scalar: Bool = false, haar: Bool = false) throws -> (median: Double, faces: Int) {
-    var options = baseOptions
-    options.threads = threads
-    let d = haar ? try FallbackDetector.standard(cascadePath: nil, options: options) : try makeDetector(options, scalar: scalar)
+/// Median time of one detection on the calling thread (the detector runs one photo on one thread).
+func time(_ image: RGBImage) -> (median: Double, faces: Int) {
     var times: [Double] = []
     var faces = 0
     for _ in 0..<30 {
         let start = DispatchTime.now()
-        faces = d.detect(in: image).count
+        faces = detector.detect(in: image).count
         times.append(Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e6)
     }
     times.sort()
@@ -103,24 +89,12 @@ for (r, name) in raceNames.enumerated() where totalByRace[r] > 0 {
     print(String(format: "  %@: %d / %d = %.2f%%", name, foundByRace[r], totalByRace[r], 100 * share))
     results["detection_rate_\(name.lowercased())"] = (share * 10000).rounded() / 10000
 }
-// "empty": the scene without faces, where every fallback scan runs and finds nothing (the slowest case).
+// "empty": the scene without faces.
 let empty = scene(noise: 6, faces: false)
 for (name, image, expected) in [("group", scene(noise: 6), 2), ("group-noisy", scene(noise: 20), 2), ("selfie", selfie, 1), ("empty", empty, 0)] {
-    for threads in [1, 2] {
-        let (ms, faces) = try time(image, threads: threads)
-        print(String(format: "640x480 %@ (%d of %d faces found), %d thread%@: median %.1f ms", name, faces, expected, threads, threads == 1 ? "" : "s", ms), terminator: "")
-        results["\(name)_ms_\(threads)t"] = (ms * 100).rounded() / 100
-        if learnedPath != nil {
-            let (haarMs, haarFaces) = try time(image, threads: threads, haar: true)
-            print(String(format: "; standard Haar %.1f ms (%d faces), learned / Haar = %.2fx", haarMs, haarFaces, ms / haarMs), terminator: "")
-            results["\(name)_haar_ms_\(threads)t"] = (haarMs * 100).rounded() / 100
-        } else if !useStandard {
-            let (scalarMs, _) = try time(image, threads: threads, scalar: true)
-            print(String(format: "; scalar cascade %.1f ms (%.2fx)", scalarMs, scalarMs / ms), terminator: "")
-            results["\(name)_scalar_ms_\(threads)t"] = (scalarMs * 100).rounded() / 100
-        }
-        print()
-    }
+    let (ms, faces) = time(image)
+    print(String(format: "640x480 %@ (%d of %d faces found), 1 thread: median %.1f ms", name, faces, expected, ms))
+    results["\(name)_ms"] = (ms * 100).rounded() / 100
 }
 let encoder = JSONEncoder()
 encoder.outputFormatting = [.sortedKeys]

@@ -32,10 +32,9 @@ let photoPath = NSTemporaryDirectory() + "facegender-bench-640x480.jpg"
 try jpeg.write(to: URL(fileURLWithPath: photoPath))
 
 // 1. In-process: the same InferencePool the server uses, 2 workers, 32 concurrent callers.
-// --detector FILE: a learned detector, in process and in the server (default: the server's own default).
-let detectorPath = arguments.firstIndex(of: "--detector").map { arguments[$0 + 1] }
-let detector: FaceDetector = try detectorPath.map { try LearnedFaceDetector(contentsOf: $0, minFaceSize: 20) }
-    ?? FallbackDetector.standard(cascadePath: nil)
+// --detector FILE: the face detector, in process and in the server (default: the shipped one).
+let detectorPath = option("--detector", "Models/detector.safetensors")
+let detector = try LearnedFaceDetector(contentsOf: detectorPath)
 var admission = AdmissionPolicy()
 admission.latencyBudgetSeconds = 60
 let pool = InferencePool(analyzers: try model.analyzers(count: 2, detector: detector), classifier: try model.classifier(),
@@ -61,8 +60,7 @@ server.executableURL = URL(fileURLWithPath: binary)
 // The server's latency budget: the closed-loop target is a p99 of 250 ms for answered requests, so it sheds what
 // would wait longer than 200 ms (its own default, 1 s, suits interactive use).
 let budget = option("--latency-budget", "0.2")
-server.arguments = ["serve", "--port", String(port), "--model", model.path, "--latency-budget", budget]
-    + (detectorPath.map { ["--detector", $0] } ?? [])
+server.arguments = ["serve", "--port", String(port), "--model", model.path, "--latency-budget", budget, "--detector", detectorPath]
 server.standardOutput = FileHandle.nullDevice
 server.standardError = FileHandle.nullDevice
 try server.run()

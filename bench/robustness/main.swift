@@ -2,7 +2,8 @@
 // and framings differ from the aligned set: small, upscaled from low resolution, heavily compressed, dark and
 // noisy, tilted, or a small face in a larger scene. Every degraded photo goes through the `predict` path
 // (detect, largest face, crop; the whole photo when no face is found). Models are compared in one run.
-// Usage: .build/release/bench-robustness [--shared PATH] [--split Validation] [--limit N] [--upright-only] [MODEL ...]
+// Usage: .build/release/bench-robustness [--shared PATH] [--dataset utkface|celeba] [--split Validation] [--limit N]
+//        [--detector FILE] [MODEL ...]
 //        (no MODEL: the shipped one; see bench/README.md)
 import Dispatch
 import FaceGenderDetection
@@ -15,7 +16,6 @@ let arguments = Array(CommandLine.arguments.dropFirst())
 var options: [String: String] = [:], models: [String] = []
 var i = 0
 while i < arguments.count {
-    if arguments[i] == "--upright-only" { i += 1; continue }
     if arguments[i].hasPrefix("--"), i + 1 < arguments.count { options[arguments[i]] = arguments[i + 1]; i += 2 } else { models.append(arguments[i]); i += 1 }
 }
 let shared = options["--shared"] ?? ProcessInfo.processInfo.environment["FACEGENDER_SHARED"] ?? "../shared"
@@ -24,7 +24,7 @@ let limit = options["--limit"].flatMap(Int.init) ?? Int.max
 if models.isEmpty { models = [try ModelLocator.resolve(explicit: nil)] }
 
 // Photos, alternating classes so that --limit keeps both.
-let root = "\(shared)/datasets/utkface/\(split)"
+let root = "\(shared)/datasets/\(options["--dataset"] ?? "utkface")/\(split)"
 let classes = ["Female", "Male"]
 let perClass = classes.map { label in
     ((try? FileManager.default.contentsOfDirectory(atPath: "\(root)/\(label)")) ?? []).sorted().map { ("\(root)/\(label)/\($0)", label) }
@@ -84,11 +84,9 @@ let degradations: [(name: String, apply: (RGBImage) throws -> RGBImage)] = [
 ]
 
 print("\(photos.count) photos of \(root); \(models.count) model(s)")
-// The product's detector (tilt-tolerant alt2, then large faces of the default cascade); --upright-only: the plain
-// alt2 cascade, for comparison.
-let uprightOnly = arguments.contains("--upright-only")
-let detector: FaceDetector = uprightOnly ? HaarFaceDetector(cascade: try HaarCascade.load(path: nil))
-    : try FallbackDetector.standard(cascadePath: nil)
+// The product's detector, or --detector FILE.
+let detector = try LearnedFaceDetector(contentsOf: options["--detector"]
+    ?? ModelLocator.resolve(explicit: nil, relativePath: ModelLocator.shippedDetectorPath))
 var results: [[String: Double]] = []
 for model in models {
     var correct = [Int](repeating: 0, count: degradations.count), detected = correct, uncertain = correct

@@ -26,11 +26,14 @@ public struct DetectorInfo: Codable, Equatable, Sendable {
 }
 
 public enum DetectorFileError: Error, CustomStringConvertible {
+    case notFound(searched: [String])
     case notADetector(path: String)
     case badInfo(path: String, reason: String)
 
     public var description: String {
         switch self {
+        case let .notFound(searched):
+            return "no face detector found (looked at \(searched.joined(separator: ", "))); pass --detector PATH, or run `make detector`"
         case let .notADetector(path): return "\(path) has no facegender.detector metadata: it is not a FaceGender face detector"
         case let .badInfo(path, reason): return "\(path) has unreadable facegender.detector metadata: \(reason)"
         }
