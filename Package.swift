@@ -94,7 +94,8 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "EngineTests", dependencies: ["FaceGenderEngine", "FaceGenderDetection"]),
         .testTarget(name: "DetectionTests", dependencies: ["TestSupport", "FaceGenderDetection", "FaceGenderImaging"]),
-        .testTarget(name: "EvaluationTests", dependencies: ["FaceGenderEvaluation", "FaceGenderModel", "FaceGenderDetection"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["TestSupport", "FaceGenderEvaluation", "FaceGenderModel", "FaceGenderDetection",
+                                                          "FaceGenderImaging", "FaceGenderEngine"]),
         .testTarget(name: "TrainingTests", dependencies: ["TestSupport", "FaceGenderTraining", "FaceGenderEvaluation", "FaceGenderModel", "FaceGenderDetection", "FaceGenderImaging", "FaceGenderEngine"]),
         .testTarget(name: "ServerTests", dependencies: [
             "TestSupport", "FaceGenderServer", "FaceGenderModel", "FaceGenderDetection", "FaceGenderImaging", "FaceGenderEngine",

@@ -14,8 +14,8 @@ public struct DetectionMetrics: Sendable {
     public struct Matched: Sendable {
         /// Per detection: its score and whether it is right (true), wrong (false) or not counted (nil).
         public var detections: [(score: Double, right: Bool?)]
-        /// Per counted face: the best score of a detection matched to it (nil: none was), and its attributes.
-        public var faces: [(score: Double?, face: SceneDataset.Face)]
+        /// Per counted face: the score and box of the detection matched to it (nil: none was), and its attributes.
+        public var faces: [(score: Double?, face: SceneDataset.Face, detection: FaceBox?)]
     }
 
     public func counts(_ face: SceneDataset.Face) -> Bool {
@@ -24,13 +24,13 @@ public struct DetectionMetrics: Sendable {
 
     public func match(_ detections: [FaceBox], to faces: [SceneDataset.Face]) -> Matched {
         var taken = [Bool](repeating: false, count: faces.count)
-        var scoreOf = [Double?](repeating: nil, count: faces.count)
+        var matchOf = [FaceBox?](repeating: nil, count: faces.count)
         var results: [(score: Double, right: Bool?)] = []
         for d in detections.sorted(by: { $0.score > $1.score }) {
             let candidates = faces.indices.filter { !taken[$0] && counts(faces[$0]) }
             if let best = candidates.max(by: { faces[$0].box.iou(d) < faces[$1].box.iou(d) }), faces[best].box.iou(d) >= iou {
                 taken[best] = true
-                scoreOf[best] = d.score
+                matchOf[best] = d
                 results.append((d.score, true))
             } else if faces.contains(where: { !counts($0) && $0.box.iou(d) >= iou }) {
                 results.append((d.score, nil))
@@ -39,7 +39,7 @@ public struct DetectionMetrics: Sendable {
             }
         }
         let counted = faces.indices.filter { counts(faces[$0]) }
-        return Matched(detections: results, faces: counted.map { (scoreOf[$0], faces[$0]) })
+        return Matched(detections: results, faces: counted.map { (matchOf[$0]?.score, faces[$0], matchOf[$0]) })
     }
 
     /// Recall and precision of the detections scoring at least `threshold`, over many photos, for the faces that

@@ -27,6 +27,8 @@ public enum Evaluator {
     public struct Outcome: Sendable {
         public var samples: [EvaluatedSample]
         public var unreadable: [String]
+
+        public init(samples: [EvaluatedSample], unreadable: [String]) { self.samples = samples; self.unreadable = unreadable }
     }
 
     public static func run(dataset: LabeledDataset, model: ModelBundle, detector: FaceDetector, decoder: ImageDecoder,

@@ -11,11 +11,16 @@ struct Evaluate: ParsableCommand {
         discussion: """
             DATA is a folder with one folder per class (e.g. .../utkface/Test) or a CSV of file,label[,group...]. \
             Each photo goes through the predict path: detect, take the largest face, crop; photos with no face found \
-            are classified on the whole photo and counted. UTKFace names (AGE_GENDER_RACE_DATE.jpg) give age and race groups.
+            are classified on the whole photo and counted. UTKFace names (AGE_GENDER_RACE_DATE.jpg) give age and race groups. \
+            SCENES is a CSV of faces in scene photos with a perceived_gender column (WIDER FACE's layout in \
+            ../shared/datasets/widerface): every face of at least 40 px that the detector finds (IoU >= 0.4) is classified \
+            from its detection; faces it misses are counted apart.
             """)
 
     @Option(help: "[NAME=]PATH: labelled photos, a folder of class folders or a CSV; repeat to evaluate several datasets side by side (group dataset=NAME).")
-    var data: [DatasetArgument]
+    var data: [DatasetArgument] = []
+    @Option(help: "[NAME=]CSV: scene photos with boxed faces and their perceived gender (e.g. widerface/Validation.csv); repeatable, alone or beside --data.")
+    var scenes: [DatasetArgument] = []
     @Option(help: "Model file (default: $FACEGENDER_MODEL, else the shipped Models/default.safetensors).") var model: String?
     @Option(help: "Output format: text or json (the JSON object is the last thing printed).") var format: ReportFormat = .text
     @Option(help: "Write the metrics as JSON here.") var metrics: String?
@@ -28,27 +33,37 @@ struct Evaluate: ParsableCommand {
     @OptionGroup var detection: DetectorOptions
     @Option(help: "Worker threads.") var workers = 2
 
-    private var dataNames: String { data.map { "\($0.name)=\($0.path)" }.joined(separator: ", ") }
+    private var dataNames: String { (data + scenes).map { "\($0.name)=\($0.path)" }.joined(separator: ", ") }
 
     func validate() throws {
-        guard !data.isEmpty else { throw ValidationError("--data: give at least one dataset") }
+        guard !data.isEmpty || !scenes.isEmpty else { throw ValidationError("--data or --scenes: give at least one dataset") }
         if workers < 1 { throw ValidationError("--workers must be at least 1") }
     }
 
     func run() throws {
         var bundle = try ModelBundle.locate(explicit: model, card: .none)
         if let viewScales { bundle.info.views.scales = viewScales.values }
-        var dataset = try LabeledDataset.union(try data.map { try LabeledDataset.load($0.path).named($0.name) })
-        var trainingCopies: Int?
-        if let trainingData {
-            (dataset, trainingCopies) = dataset.removingCopies(of: try LabeledDataset.load(trainingData))
-            log("left out \(trainingCopies ?? 0) photos that are byte-identical to training photos")
-        }
         let detector = try detection.make()
-        let bar = ProgressBar(total: dataset.samples.count, label: "evaluate")
-        let outcome = try Evaluator.run(dataset: dataset, model: bundle, detector: detector, decoder: ImageDecoder(),
+        var outcome = Evaluator.Outcome(samples: [], unreadable: [])
+        var trainingCopies: Int?
+        if !data.isEmpty {
+            var dataset = try LabeledDataset.union(try data.map { try LabeledDataset.load($0.path).named($0.name) })
+            if let trainingData {
+                (dataset, trainingCopies) = dataset.removingCopies(of: try LabeledDataset.load(trainingData))
+                log("left out \(trainingCopies ?? 0) photos that are byte-identical to training photos")
+            }
+            let bar = ProgressBar(total: dataset.samples.count, label: "evaluate")
+            outcome = try Evaluator.run(dataset: dataset, model: bundle, detector: detector, decoder: ImageDecoder(),
                                         workers: workers) { bar.update($0) }
-        bar.finish()
+            bar.finish()
+        }
+        for scene in scenes {
+            let found = try SceneEvaluator.run(scenes: try SceneDataset.load(csv: scene.path), name: scene.name, model: bundle,
+                                               detector: detector, decoder: ImageDecoder(), workers: workers)
+            log("\(scene.name): \(found.samples.count) labelled faces found and classified, \(found.missed) missed by the detector")
+            outcome.samples += found.samples
+            outcome.unreadable += found.unreadable
+        }
         for failure in outcome.unreadable.prefix(10) { log("skipped: \(failure)") }
         guard !outcome.samples.isEmpty else { throw EvaluationError.nothingEvaluated }
         let info = bundle.info
@@ -72,7 +87,8 @@ struct Evaluate: ParsableCommand {
     private func printText(_ s: EvaluationSummary) {
         func pct(_ v: Double) -> String { String(format: "%.2f%%", 100 * v) }
         let leftOut = s.trainingCopiesLeftOut.map { ", \($0) copies of training photos left out" } ?? ""
-        print("model \(s.model) on \(dataNames): \(s.count) photos (\(s.noFaceCount) without a detected face, \(s.unreadableCount) unreadable\(leftOut))")
+        let items = scenes.isEmpty ? "photos" : data.isEmpty ? "faces" : "photos and scene faces"
+        print("model \(s.model) on \(dataNames): \(s.count) \(items) (\(s.noFaceCount) without a detected face, \(s.unreadableCount) unreadable\(leftOut))")
         print("accuracy \(pct(s.accuracy))  (95% CI \(pct(s.accuracyCI95.low)) – \(pct(s.accuracyCI95.high)))   ROC AUC \(String(format: "%.4f", s.rocAUC))")
         print("ECE \(String(format: "%.4f", s.ece)) (uncalibrated \(String(format: "%.4f", s.eceUncalibrated)));  "
               + "uncertain below \(String(format: "%.3f", s.abstainBelow)): answers \(pct(s.coverageAtThreshold)) at \(pct(s.accuracyAtThreshold))")

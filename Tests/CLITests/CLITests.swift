@@ -71,6 +71,20 @@ func photos(_ split: String, _ label: String, _ count: Int) throws -> [String] {
         #expect((answers.first?["faces"] as? [[String: Any]])?.count == 1, "\(out)")
     }
 
+    /// Scene photos with perceived gender: the faces the detector finds are classified and reported as a dataset.
+    @Test func evaluateScenesReportsTheFacesFoundAndMissed() throws {
+        let model = try tinyModelFile()
+        defer { try? FileManager.default.removeItem(atPath: model) }
+        let scenes = sharedRoot.appendingPathComponent("datasets/widerface/Validation.csv").path
+        let (status, out) = try facegender(["evaluate", "--scenes", "wider=" + scenes, "--model", model, "--format", "json"])
+        #expect(status == 0)
+        let summary = try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any] ?? [:]
+        let groups = summary["groups"] as? [String: Any] ?? [:]
+        #expect((summary["count"] as? Int ?? 0) > 100, "\(out.prefix(300))")
+        #expect((groups["dataset"] as? [String: Any])?.keys.contains("wider") == true)
+        #expect((groups["skin"] as? [String: Any])?.keys.contains("IV-VI") == true)
+    }
+
     @Test func detectJSON() throws {
         let good = try photos("Test", "Female", 1)[0]
         let (status, out) = try facegender(["detect", good, "/nonexistent.jpg", "--format", "json"])
