@@ -144,3 +144,23 @@ func depthwiseWithFusedBatchNormMatchesTheLayersOneByOne(stride: Int) {
     #expect(zip(fused, separate).allSatisfy { abs($0 - $1) < 1e-5 })
     #expect(fused.contains(0) && fused.contains { $0 > 0 })
 }
+
+/// The 3x3 stride-1 kernel (each output written once) against the definition, on odd and even sizes and one-row maps.
+@Test(arguments: [[2, 3, 9, 8], [1, 2, 1, 5], [1, 2, 4, 2]])
+func depthwise3x3MatchesTheDefinition(shape: [Int]) {
+    var rng = RandomGenerator(seed: 71)
+    let c = shape[1], h = shape[2], w = shape[3]
+    let dw = DepthwiseConv2D(name: "d", channels: c, kernel: 3, padding: 1, parallelism: Parallelism(workers: 2), rng: &rng)
+    let x = randomTensor(shape, seed: 72)
+    let y = dw.forward(x, mode: .inference)
+    var expected: [Float] = []
+    for i in 0..<shape[0] { for ch in 0..<c { for oy in 0..<h { for ox in 0..<w {
+        var s: Float = 0
+        for kh in 0..<3 { for kw in 0..<3 {
+            let iy = oy + kh - 1, ix = ox + kw - 1
+            if iy >= 0, iy < h, ix >= 0, ix < w { s += dw.weight.value[ch * 9 + kh * 3 + kw] * x[((i * c + ch) * h + iy) * w + ix] }
+        } }
+        expected.append(s)
+    } } } }
+    #expect(zip(y.array, expected).allSatisfy { abs($0 - $1) < 1e-5 })
+}

@@ -51,7 +51,8 @@ public final class LearnedFaceDetector: FaceDetector, @unchecked Sendable {
     public let scoreThreshold: Double
     private let tensors: [String: (shape: [Int], values: [Float])]
     private let lock = NSLock()
-    private var idle: [DetectorNetwork] = []
+    /// Networks not in use, each with its input tensor (kept, so that a call does not allocate and fault in a new one).
+    private var idle: [(network: DetectorNetwork, input: Tensor)] = []
 
     public init(info: DetectorInfo, tensors: [String: (shape: [Int], values: [Float])], minFaceSize: Int = 20,
                 scoreThreshold: Double? = nil, longSide: Int? = nil) throws {
@@ -63,7 +64,7 @@ public final class LearnedFaceDetector: FaceDetector, @unchecked Sendable {
         // The first network checks the file's tensors against the architecture; later ones copy them unchecked.
         let network = DetectorNetwork(spec: info.spec, seed: 0, parallelism: Parallelism(workers: 1))
         try ModelFile.assign(tensors, to: network.namedTensors)
-        idle = [network]
+        idle = [(network, Tensor(shape: [0]))]
     }
 
     /// Reads a detector model file.
@@ -97,19 +98,21 @@ public final class LearnedFaceDetector: FaceDetector, @unchecked Sendable {
     public var settings: String { "learned|\(info.name)|\(info.version)|\(input.longSide)|\(scoreThreshold)|\(info.nmsIoU)|\(minFaceSize)" }
 
     public func detect(in image: RGBImage) -> [FaceBox] {
-        let network = checkOut()
-        defer { checkIn(network) }
-        return Self.faces(in: image, network: network, input: input, threshold: scoreThreshold, nmsIoU: info.nmsIoU)
+        let worker = checkOut()
+        defer { checkIn(worker) }
+        return Self.faces(in: image, network: worker.network, input: input, threshold: scoreThreshold, nmsIoU: info.nmsIoU,
+                          batch: worker.input)
             .filter { max($0.width, $0.height) >= Double(minFaceSize) }
             .sorted { $0.area > $1.area }
     }
 
     /// The faces `network` finds in `image`, in the photo's pixels: the input path, decoding from `threshold`, NMS.
     /// Training validates through it, so it measures what use will get.
+    /// `batch` holds the network's input.
     public static func faces(in image: RGBImage, network: DetectorNetwork, input: DetectorInput, threshold: Double,
-                             nmsIoU: Double) -> [FaceBox] {
+                             nmsIoU: Double, batch: Tensor = Tensor(shape: [0])) -> [FaceBox] {
         let (scaled, scale) = input.scaled(image)
-        let batch = Tensor(shape: [1, 3, DetectorInput.padded(scaled.height), DetectorInput.padded(scaled.width)])
+        batch.resize([1, 3, DetectorInput.padded(scaled.height), DetectorInput.padded(scaled.width)])
         input.write(scaled, into: batch, index: 0)
         let output = network.forward(batch, mode: .inference)
         let faces = decode(output, index: 0, height: batch.shape[2], width: batch.shape[3], threshold: threshold)
@@ -137,15 +140,15 @@ public final class LearnedFaceDetector: FaceDetector, @unchecked Sendable {
         return faces
     }
 
-    private func checkOut() -> DetectorNetwork {
+    private func checkOut() -> (network: DetectorNetwork, input: Tensor) {
         lock.lock()
-        if let network = idle.popLast() { lock.unlock(); return network }
+        if let worker = idle.popLast() { lock.unlock(); return worker }
         lock.unlock()
-        return makeNetwork()
+        return (makeNetwork(), Tensor(shape: [0]))
     }
 
-    private func checkIn(_ network: DetectorNetwork) {
-        lock.lock(); idle.append(network); lock.unlock()
+    private func checkIn(_ worker: (network: DetectorNetwork, input: Tensor)) {
+        lock.lock(); idle.append(worker); lock.unlock()
     }
 }
 

@@ -32,6 +32,7 @@ public final class DepthwiseConv2D: Layer {
         input = x
         let g = geometry(x), n = x.shape[0], oh = g.outHeight, ow = g.outWidth
         output.resize([n, channels, oh, ow])
+        if stride == 1 && kernel == 3 && padding == 1 && g.width >= 2 { forward3x3(x, g, n, epilogue); return output }
         if stride == 1 { forwardByRows(x, g, n, epilogue); return output }
         defer { epilogue.apply(output.data, images: 0..<n, channels: channels, plane: oh * ow) }
         let inPlane = g.height * g.width, outPlane = oh * ow
@@ -126,6 +127,38 @@ public final class DepthwiseConv2D: Layer {
                     }
                 }
                 if !epilogue.isIdentity { epilogue.apply(dst, count: outPlane, channel: c) }
+            }
+        }
+    }
+
+    /// 3x3, stride 1, padding 1 (every unit of the detector): each output written once, its nine taps summed in
+    /// registers across a row (rows outside the image count with zero weights), the edge columns apart.
+    private func forward3x3(_ x: Tensor, _ g: ConvGeometry, _ n: Int, _ epilogue: ConvEpilogue) {
+        let h = g.height, w = g.width, plane = h * w
+        parallelism.forEachChunk(channels * n) { _, range in
+            for p in range {
+                let c = p % channels
+                let k = self.weight.value.data + c * 9
+                let src = x.data + p * plane, dst = self.output.data + p * plane
+                for y in 0..<h {
+                    // Rows above and below the image: any row, with zero weights.
+                    let up = y > 0, down = y < h - 1
+                    let r0 = src + (up ? y - 1 : y) * w, r1 = src + y * w, r2 = src + (down ? y + 1 : y) * w
+                    let a0 = up ? k[0] : 0, a1 = up ? k[1] : 0, a2 = up ? k[2] : 0
+                    let b0 = k[3], b1 = k[4], b2 = k[5]
+                    let c0 = down ? k[6] : 0, c1 = down ? k[7] : 0, c2 = down ? k[8] : 0
+                    let out = dst + y * w
+                    out[0] = a1 * r0[0] + a2 * r0[1] + b1 * r1[0] + b2 * r1[1] + c1 * r2[0] + c2 * r2[1]
+                    for i in 1..<(w - 1) {
+                        var s = a0 * r0[i - 1] + a1 * r0[i] + a2 * r0[i + 1]
+                        s += b0 * r1[i - 1] + b1 * r1[i] + b2 * r1[i + 1]
+                        s += c0 * r2[i - 1] + c1 * r2[i] + c2 * r2[i + 1]
+                        out[i] = s
+                    }
+                    let e = w - 1
+                    out[e] = a0 * r0[e - 1] + a1 * r0[e] + b0 * r1[e - 1] + b1 * r1[e] + c0 * r2[e - 1] + c1 * r2[e]
+                }
+                if !epilogue.isIdentity { epilogue.apply(dst, count: plane, channel: c) }
             }
         }
     }
