@@ -35,7 +35,10 @@ func millisecondsPerFace(_ views: TestTimeViews, batch: Int) throws -> Double {
 }
 
 let own = bundle.info.views
-let candidates = [own, TestTimeViews(scales: own.scales, mirror: .none), TestTimeViews(scales: [1], mirror: .averaged), TestTimeViews.centre]
+var candidates = [own]
+for views in [TestTimeViews(scales: own.scales, mirror: .none), TestTimeViews(scales: [1], mirror: .averaged), .centre] where !candidates.contains(views) {
+    candidates.append(views)
+}
 print("model \(bundle.info.version) (\(bundle.path)), one thread, ms per face:")
 print("| views | passes | batch 1 | batch 16 |")
 print("|---|---|---|---|")
