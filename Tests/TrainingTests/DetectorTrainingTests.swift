@@ -103,6 +103,31 @@ import Testing
 }
 
 extension DetectorTrainingTests {
+    /// Low light darkens a flat scene and sensor noise roughens it; with both off the scene stays as it was.
+    @Test func lowLightAndNoiseDegradeSamples() {
+        func mean(_ composer: SceneComposer, _ samples: Int) -> (level: Double, roughness: Double) {
+            var rng = RandomGenerator(seed: 3), level = 0.0, roughness = 0.0
+            for _ in 0..<samples {
+                let p = composer.sample(using: &rng).image.pixels
+                level += Double(p.reduce(0) { $0 + Int($1) }) / Double(p.count)
+                roughness += Double(stride(from: 3, to: p.count, by: 3).reduce(0) { $0 + abs(Int(p[$1]) - Int(p[$1 - 3])) }) / Double(p.count / 3)
+            }
+            return (level / Double(samples), roughness / Double(samples))
+        }
+        func composer(lowLight: Double, noise: Double) -> SceneComposer {
+            var policy = CompositionPolicy()
+            policy.side = 64; policy.colourJitter = 0; policy.pasteProbability = 0; policy.closeUpProbability = 0
+            policy.lowLightProbability = lowLight; policy.noiseProbability = noise
+            return SceneComposer(policy: policy, scenes: [.init(image: RGBImage(width: 100, height: 100, fill: (160, 160, 160)), faces: [])],
+                                 portraits: [])
+        }
+        let clean = mean(composer(lowLight: 0, noise: 0), 10), noisy = mean(composer(lowLight: 0, noise: 1), 10)
+        let dark = mean(composer(lowLight: 1, noise: 0), 10)
+        #expect(clean.level == 160 && clean.roughness == 0)
+        #expect(abs(noisy.level - 160) < 2 && noisy.roughness > 3)
+        #expect(dark.level < 120 && dark.roughness > 3)
+    }
+
     /// Outputs equal to the targets decode to the faces: training and inference read positions the same way.
     @Test func perfectOutputsDecodeToTheFaces() {
         let faces = [FaceBox(x: 20, y: 20, width: 24, height: 24, score: 1, landmarks: FaceLandmarks([26, 28, 38, 28, 32, 33, 27, 38, 37, 38])),

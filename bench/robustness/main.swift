@@ -64,6 +64,17 @@ let degradations: [(name: String, apply: (RGBImage) throws -> RGBImage)] = [
         for k in out.pixels.indices { out.pixels[k] = UInt8(max(0, min(255, Float(img.pixels[k]) * 0.35 + 20 * noise(k)))) }
         return out
     }),
+    ("dark (x0.35)", { img in
+        var out = img
+        for k in out.pixels.indices { out.pixels[k] = UInt8(Float(img.pixels[k]) * 0.35) }
+        return out
+    }),
+    ("dark, random noise (x0.35, uniform ±20)", { img in
+        var out = img
+        var rng = RandomGenerator(seed: UInt64(img.pixels.count))
+        for k in out.pixels.indices { out.pixels[k] = UInt8(max(0, min(255, Float(img.pixels[k]) * 0.35 + Float.random(in: -20...20, using: &rng)))) }
+        return out
+    }),
     ("tilted 20°", { rotated($0, degrees: 20) }),
     ("grey border 100 px (same pixels)", { img in
         var out = RGBImage(width: img.width + 200, height: img.height + 200, fill: (120, 120, 120))

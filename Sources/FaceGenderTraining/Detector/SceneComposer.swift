@@ -30,6 +30,12 @@ public struct CompositionPolicy: Codable, Equatable, Sendable {
     public var closeUpProbability = 0.15
     /// Brightness, contrast and saturation factors uniform in 1 ± this.
     public var colourJitter = 0.3
+    /// Share of samples taken as in low light: darkened (gain 0.2-0.7), then with sensor noise.
+    public var lowLightProbability = 0.0
+    /// Share of the other samples with sensor noise alone.
+    public var noiseProbability = 0.0
+    /// Sensor noise: Gaussian, its standard deviation uniform in this range (0-255 scale).
+    public var noiseSigma: ClosedRange<Double> = 3...16
     /// Faces whose longer side is under this many pixels are ignored rather than learnt.
     public var minimumSide = 7.0
 
@@ -116,7 +122,20 @@ public final class SceneComposer: @unchecked Sendable {
         }
         if Bool.random(using: &rng) { sample = mirrored(sample) }
         jitterColour(&sample.image, using: &rng)
+        degrade(&sample.image, using: &rng)
         return sample
+    }
+
+    /// Low light and sensor noise, which photos from phones at night have and WIDER's scenes mostly do not.
+    private func degrade(_ image: inout RGBImage, using rng: inout RandomGenerator) {
+        guard policy.lowLightProbability > 0 || policy.noiseProbability > 0 else { return }
+        let dark = rng.uniform() < Float(policy.lowLightProbability)
+        guard dark || rng.uniform() < Float(policy.noiseProbability) else { return }
+        let gain = dark ? rng.uniform(0.2, 0.7) : 1
+        let sigma = rng.uniform(Float(policy.noiseSigma.lowerBound), Float(policy.noiseSigma.upperBound))
+        for i in image.pixels.indices {
+            image.pixels[i] = UInt8(max(0, min(255, (Float(image.pixels[i]) * gain + sigma * rng.normal()).rounded())))
+        }
     }
 
     private func logUniform(_ range: ClosedRange<Double>, _ rng: inout RandomGenerator) -> Double {
