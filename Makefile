@@ -43,7 +43,7 @@ model: build
 detector: build
 	.build/release/facegender train-detector --scenes $(SHARED)/datasets/widerface/Train.csv \
 		--validation-scenes $(SHARED)/datasets/widerface/Validation.csv --portraits $(SHARED)/datasets/aaf/landmarks.csv \
-		--epochs 40 --steps-per-epoch 300 --batch-size 16 --seed 1 --output Models/detector.safetensors --run-dir runs/detector
+		--epochs 40 --steps-per-epoch 300 --batch-size 16 --seed 1 --low-light 0.15 --noise 0.15 --output Models/detector.safetensors --run-dir runs/detector
 	.build/release/facegender evaluate-detector --detector Models/detector.safetensors --data $(SHARED)/datasets/widerface/Validation.csv
 
 bench-engine: deps
