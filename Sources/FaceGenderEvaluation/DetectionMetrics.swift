@@ -14,8 +14,8 @@ public struct DetectionMetrics: Sendable {
     public struct Matched: Sendable {
         /// Per detection: its score and whether it is right (true), wrong (false) or not counted (nil).
         public var detections: [(score: Double, right: Bool?)]
-        /// Per counted face: the score and box of the detection matched to it (nil: none was), and its attributes.
-        public var faces: [(score: Double?, face: SceneDataset.Face, detection: FaceBox?)]
+        /// Per counted face: its annotation, and the detection matched to it (nil: none was).
+        public var faces: [(face: SceneDataset.Face, detection: FaceBox?)]
     }
 
     public func counts(_ face: SceneDataset.Face) -> Bool {
@@ -39,7 +39,7 @@ public struct DetectionMetrics: Sendable {
             }
         }
         let counted = faces.indices.filter { counts(faces[$0]) }
-        return Matched(detections: results, faces: counted.map { (matchOf[$0]?.score, faces[$0], matchOf[$0]) })
+        return Matched(detections: results, faces: counted.map { (faces[$0], matchOf[$0]) })
     }
 
     /// Recall and precision of the detections scoring at least `threshold`, over many photos, for the faces that
@@ -47,7 +47,7 @@ public struct DetectionMetrics: Sendable {
     public static func at(_ threshold: Double, _ photos: [Matched],
                           include: (SceneDataset.Face) -> Bool = { _ in true }) -> (recall: Double, precision: Double, faces: Int) {
         let faces = photos.flatMap(\.faces).filter { include($0.face) }
-        let found = faces.filter { ($0.score ?? -1) >= threshold }.count
+        let found = faces.filter { ($0.detection?.score ?? -1) >= threshold }.count
         let kept = photos.flatMap(\.detections).filter { $0.score >= threshold }
         let right = kept.filter { $0.right == true }.count, wrong = kept.filter { $0.right == false }.count
         return (Double(found) / Double(max(faces.count, 1)), Double(right) / Double(max(right + wrong, 1)), faces.count)
@@ -57,7 +57,7 @@ public struct DetectionMetrics: Sendable {
     /// detections' scores, best first.
     public static func bestRecall(atPrecision precision: Double, _ photos: [Matched]) -> (threshold: Double, recall: Double, precision: Double) {
         let detections = photos.flatMap(\.detections).filter { $0.right != nil }.sorted { $0.score > $1.score }
-        let faceScores = photos.flatMap(\.faces).map { $0.score ?? -1 }.sorted(by: >)
+        let faceScores = photos.flatMap(\.faces).map { $0.detection?.score ?? -1 }.sorted(by: >)
         let total = Double(max(faceScores.count, 1))
         var best = (threshold: 1.0, recall: 0.0, precision: 1.0)
         var right = 0, wrong = 0, found = 0

@@ -15,11 +15,11 @@ public struct DetectionReport: Encodable, Sendable {
         let best = DetectionMetrics.bestRecall(atPrecision: 0.9, photos)
         bestRecallAtPrecision90 = best.recall > 0 ? Best(recall: best.recall, precision: best.precision, threshold: best.threshold) : nil
         medianMilliseconds = milliseconds
-        let skin: (String) -> (SceneDataset.Face) -> Bool = { types in { types.split(separator: ",").map(String.init).contains($0.attributes["perceived_skin"] ?? "") } }
+        let skin: (String) -> (SceneDataset.Face) -> Bool = { band in { $0.skinBand == band } }
         let side: (ClosedRange<Double>) -> (SceneDataset.Face) -> Bool = { r in { r.contains(max($0.box.width, $0.box.height)) } }
         let attribute: (String, String) -> (SceneDataset.Face) -> Bool = { key, value in { $0.attributes[key] == value } }
         let definitions: [(String, (SceneDataset.Face) -> Bool)] = [
-            ("skin I-III", skin("I,II,III")), ("skin IV-VI", skin("IV,V,VI")),
+            ("skin I-III", skin("I-III")), ("skin IV-VI", skin("IV-VI")),
             ("side 40-79 px", side(0...79.999)), ("side 80-159 px", side(80...159.999)), ("side 160+ px", side(160...100_000)),
             ("pose typical", attribute("pose", "0")), ("pose atypical", attribute("pose", "1")),
             ("occlusion none", attribute("occlusion", "0")), ("occlusion partial", attribute("occlusion", "1")),

@@ -44,37 +44,28 @@ public enum Evaluator {
             }
             mapping.append(index)
         }
-        var results = [EvaluatedSample?](repeating: nil, count: dataset.samples.count)
-        var failed = [String?](repeating: nil, count: dataset.samples.count)
         let lock = NSLock()
         var done = 0
-        results.withUnsafeMutableBufferPointer { res in
-            failed.withUnsafeMutableBufferPointer { fail in
-                let res = res, fail = fail
-                DispatchQueue.concurrentPerform(iterations: workers) { w in
-                    let analyzer = analyzers[w]
-                    let temperature = model.info.temperature
-                    var i = w
-                    while i < dataset.samples.count {
-                        let sample = dataset.samples[i]
-                        do {
-                            let image = try decoder.decodeFile(atPath: sample.path)
-                            let prediction = analyzer.analyze(image, selection: .largest, whenNoFace: .classifyWholePhoto)[0]
-                            let calibrated = modelClasses.map { prediction.probabilities[$0] ?? 0 }
-                            res[i] = EvaluatedSample(path: sample.path, label: mapping[sample.label], probabilities: calibrated,
-                                                     uncalibrated: recalibrate(calibrated, from: temperature),
-                                                     faceDetected: prediction.source == .detected, groups: sample.groups)
-                        } catch {
-                            fail[i] = "\(sample.path): \(error)"
-                        }
-                        lock.lock(); done += 1; let d = done; lock.unlock()
-                        if w == 0 { progress?(d) }
-                        i += workers
-                    }
-                }
+        let temperature = model.info.temperature
+        let results = ParallelMap.strided(count: dataset.samples.count, workers: workers) { w, i in
+            let sample = dataset.samples[i]
+            let result = Result { () throws -> EvaluatedSample in
+                let image = try decoder.decodeFile(atPath: sample.path)
+                let prediction = analyzers[w].analyze(image, selection: .largest, whenNoFace: .classifyWholePhoto)[0]
+                let calibrated = modelClasses.map { prediction.probabilities[$0] ?? 0 }
+                return EvaluatedSample(path: sample.path, label: mapping[sample.label], probabilities: calibrated,
+                                       uncalibrated: recalibrate(calibrated, from: temperature),
+                                       faceDetected: prediction.source == .detected, groups: sample.groups)
             }
+            lock.lock(); done += 1; let d = done; lock.unlock()
+            if w == 0 { progress?(d) }
+            return result
         }
-        return Outcome(samples: results.compactMap { $0 }, unreadable: failed.compactMap { $0 })
+        return Outcome(samples: results.compactMap { try? $0.get() },
+                       unreadable: zip(dataset.samples, results).compactMap { sample, result in
+                           if case let .failure(error) = result { return "\(sample.path): \(error)" }
+                           return nil
+                       })
     }
 
     /// Probabilities at temperature 1 from ones at temperature T: p_i ∝ p_T,i ^ T.

@@ -1,5 +1,5 @@
-import Dispatch
 import FaceGenderDetection
+import FaceGenderEngine
 import FaceGenderImaging
 import FaceGenderModel
 import Foundation
@@ -22,47 +22,39 @@ public enum SceneEvaluator {
         let workers = max(1, workers)
         let analyzers = try model.analyzers(count: workers, detector: detector)
         let classes = model.info.classes, temperature = model.info.temperature
-        var results = [[EvaluatedSample]](repeating: [], count: scenes.photos.count)
-        var missed = [Int](repeating: 0, count: scenes.photos.count)
-        var failed = [String?](repeating: nil, count: scenes.photos.count)
-        results.withUnsafeMutableBufferPointer { res in
-            missed.withUnsafeMutableBufferPointer { miss in
-                failed.withUnsafeMutableBufferPointer { fail in
-                    let (res, miss, fail) = (res, miss, fail)
-                    DispatchQueue.concurrentPerform(iterations: workers) { w in
-                        for i in stride(from: w, to: scenes.photos.count, by: workers) {
-                            let photo = scenes.photos[i]
-                            do {
-                                let image = try decoder.decodeFile(atPath: photo.path)
-                                let matched = metrics.match(analyzers[w].detector.detect(in: image), to: photo.faces)
-                                let labelled = matched.faces.filter { classes.contains($0.face.attributes["perceived_gender"] ?? "") }
-                                let found = labelled.compactMap { face in face.detection.map { (face.face, $0) } }
-                                miss[i] = labelled.count - found.count
-                                let pre = model.info.preprocessor
-                                let probabilities = analyzers[w].classifier.probabilities(crops: found.map { pre.crop(image, face: $0.1) })
-                                res[i] = zip(found, probabilities).map { face, p in
-                                    EvaluatedSample(path: photo.path, label: classes.firstIndex(of: face.0.attributes["perceived_gender"]!)!,
-                                                    probabilities: p, uncalibrated: Evaluator.recalibrate(p, from: temperature),
-                                                    faceDetected: true, groups: groups(face.0, dataset: name))
-                                }
-                            } catch {
-                                fail[i] = "\(photo.path): \(error)"
-                            }
-                        }
-                    }
+        let pre = model.info.preprocessor
+        let perPhoto = ParallelMap.strided(count: scenes.photos.count, workers: workers) { w, i in
+            let photo = scenes.photos[i]
+            return Result { () throws -> (samples: [EvaluatedSample], missed: Int) in
+                let image = try decoder.decodeFile(atPath: photo.path)
+                let matched = metrics.match(analyzers[w].detector.detect(in: image), to: photo.faces)
+                let labelled = matched.faces.compactMap { match in
+                    match.face.attributes["perceived_gender"].flatMap { classes.firstIndex(of: $0) }.map { (match: match, label: $0) }
                 }
+                let found = labelled.compactMap { l in l.match.detection.map { (face: l.match.face, box: $0, label: l.label) } }
+                let probabilities = analyzers[w].classifier.probabilities(crops: found.map { pre.crop(image, face: $0.box) })
+                let samples = zip(found, probabilities).map { face, p in
+                    EvaluatedSample(path: photo.path, label: face.label, probabilities: p, uncalibrated: Evaluator.recalibrate(p, from: temperature),
+                                    faceDetected: true, groups: groups(face.face, dataset: name))
+                }
+                return (samples, labelled.count - found.count)
             }
         }
-        return Outcome(samples: results.flatMap { $0 }, missed: missed.reduce(0, +), unreadable: failed.compactMap { $0 })
+        var outcome = Outcome(samples: [], missed: 0, unreadable: [])
+        for (photo, result) in zip(scenes.photos, perPhoto) {
+            switch result {
+            case let .success(found): outcome.samples += found.samples; outcome.missed += found.missed
+            case let .failure(error): outcome.unreadable.append("\(photo.path): \(error)")
+            }
+        }
+        return outcome
     }
 
     /// A face's groups: its dataset, skin type in two bands (the detector issue's split) and its annotations.
     static func groups(_ face: SceneDataset.Face, dataset: String) -> [String: String] {
         var groups = ["dataset": dataset]
         for key in ["perceived_skin", "perceived_age", "pose", "occlusion", "blur"] { groups[key] = face.attributes[key] }
-        if let skin = face.attributes["perceived_skin"] {
-            groups["skin"] = ["I", "II", "III"].contains(skin) ? "I-III" : ["IV", "V", "VI"].contains(skin) ? "IV-VI" : nil
-        }
+        groups["skin"] = face.skinBand
         return groups
     }
 }

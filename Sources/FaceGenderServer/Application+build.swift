@@ -57,14 +57,12 @@ struct MetricsMiddleware<Context: RequestContext>: RouterMiddleware {
         let route = Self.knownRoutes.contains(request.uri.path) ? request.uri.path : "other"
         do {
             let response = try await next(request, context)
-            metrics.request(route: route, status: response.status.code, seconds: seconds(since: start))
+            metrics.request(route: route, status: response.status.code, seconds: InferencePool.seconds(since: start))
             return response
         } catch {
             let status = (error as? any HTTPResponseError)?.status.code ?? 500
-            metrics.request(route: route, status: status, seconds: seconds(since: start))
+            metrics.request(route: route, status: status, seconds: InferencePool.seconds(since: start))
             throw error
         }
     }
-
-    private func seconds(since start: DispatchTime) -> Double { Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9 }
 }

@@ -61,7 +61,7 @@ final class CropBatcher: @unchecked Sendable {
             observe(crops.count)
             let start = DispatchTime.now()
             let rows = classifier.probabilities(crops: crops)
-            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+            let seconds = InferencePool.seconds(since: start)
             for _ in jobs { secondsPerRequest.add(seconds / Double(jobs.count)) }
             var offset = 0
             for job in jobs {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dispatch
 import FaceGenderDetection
+import FaceGenderEngine
 import FaceGenderEvaluation
 import FaceGenderImaging
 import FaceGenderModel
@@ -30,31 +31,22 @@ struct EvaluateDetector: ParsableCommand {
         let faceDetector = try LearnedFaceDetector(contentsOf: path, minFaceSize: 8, scoreThreshold: 0.05, longSide: longSide)
         let metrics = DetectionMetrics(minimumSide: minimumSide)
         let decoder = ImageDecoder()
-        var matched = [DetectionMetrics.Matched?](repeating: nil, count: scenes.photos.count)
-        var milliseconds = [Double](repeating: 0, count: scenes.photos.count)
-        var failures = [String?](repeating: nil, count: scenes.photos.count)
-        matched.withUnsafeMutableBufferPointer { out in
-            milliseconds.withUnsafeMutableBufferPointer { time in
-                failures.withUnsafeMutableBufferPointer { fail in
-                    let (out, time, fail) = (out, time, fail)
-                    DispatchQueue.concurrentPerform(iterations: max(1, workers)) { w in
-                        for i in stride(from: w, to: scenes.photos.count, by: max(1, workers)) {
-                            do {
-                                let image = try decoder.decodeFile(atPath: scenes.photos[i].path)
-                                let start = DispatchTime.now()
-                                let found = faceDetector.detect(in: image)
-                                time[i] = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e6
-                                out[i] = metrics.match(found, to: scenes.photos[i].faces)
-                            } catch {
-                                fail[i] = "\(scenes.photos[i].path): \(error)"
-                            }
-                        }
-                    }
-                }
+        let outcomes = ParallelMap.strided(count: scenes.photos.count, workers: workers) { _, i in
+            Result { () throws -> (matched: DetectionMetrics.Matched, milliseconds: Double) in
+                let image = try decoder.decodeFile(atPath: scenes.photos[i].path)
+                let start = DispatchTime.now()
+                let found = faceDetector.detect(in: image)
+                let milliseconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e6
+                return (metrics.match(found, to: scenes.photos[i].faces), milliseconds)
             }
         }
-        for failure in failures.compactMap({ $0 }).prefix(10) { log("skipped: \(failure)") }
-        let photos = matched.compactMap { $0 }
+        let failures = zip(scenes.photos, outcomes).compactMap { photo, outcome -> String? in
+            if case let .failure(error) = outcome { return "\(photo.path): \(error)" }
+            return nil
+        }
+        for failure in failures.prefix(10) { log("skipped: \(failure)") }
+        let milliseconds = outcomes.map { (try? $0.get().milliseconds) ?? 0 }
+        let photos = outcomes.compactMap { try? $0.get().matched }
         let threshold = faceDetector.info.scoreThreshold
         let report = DetectionReport(photos: photos, threshold: threshold, milliseconds: milliseconds.sorted()[milliseconds.count / 2])
         if format == .json { print(try JSONOutput.string(report)); return }

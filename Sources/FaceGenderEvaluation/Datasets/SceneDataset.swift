@@ -15,6 +15,15 @@ public struct SceneDataset: Sendable {
         public init(box: FaceBox, invalid: Bool, attributes: [String: String]) {
             self.box = box; self.invalid = invalid; self.attributes = attributes
         }
+
+        /// The perceived skin type in the two bands the detector issue compares: "I-III" or "IV-VI" (nil: not annotated).
+        public var skinBand: String? {
+            switch attributes["perceived_skin"] {
+            case "I", "II", "III": return "I-III"
+            case "IV", "V", "VI": return "IV-VI"
+            default: return nil
+            }
+        }
     }
 
     public struct Photo: Sendable {
