@@ -72,21 +72,22 @@ import Testing
 
     /// The direct first-layer convolution: widths that are and are not whole vectors, output channels not a
     /// multiple of its block of four, batch 1 shared by output channels and batches split by images, with bias
-    /// and the fused BatchNorm + ReLU epilogue.
-    @Test(arguments: [(8, 5), (13, 32), (64, 6)])
-    func directConvolutionMatchesDefinition(width: Int, outChannels: Int) {
+    /// and the fused BatchNorm + ReLU epilogue; strides 1 and 2, the latter on odd and even sides (the edges of
+    /// its phase planes).
+    @Test(arguments: [(8, 5, 1), (13, 32, 1), (64, 6, 1), (8, 5, 2), (13, 16, 2), (33, 6, 2), (64, 4, 2)])
+    func directConvolutionMatchesDefinition(width: Int, outChannels: Int, stride: Int) {
         var rng = RandomGenerator(seed: 31)
         for workers in [1, 2] {
-            let conv = Conv2D(name: "c", inChannels: 3, outChannels: outChannels, kernel: 3, padding: 1, bias: true,
+            let conv = Conv2D(name: "c", inChannels: 3, outChannels: outChannels, kernel: 3, stride: stride, padding: 1, bias: true,
                               parallelism: Parallelism(workers: workers), rng: &rng)
             #expect(conv.usesDirect)
             for i in 0..<outChannels { conv.bias!.value[i] = Float(i) * 0.1 - 0.3 }
             let scale = (0..<outChannels).map { 0.5 + Float($0) * 0.1 }, shift = (0..<outChannels).map { Float($0) * 0.05 - 0.2 }
-            for batch in [1, 3] {
-                let x = randomTensor([batch, 3, 7, width], seed: 32)
-                let plane = 7 * width
+            for (batch, height) in [(1, 7), (3, 7), (1, 8)] {
+                let x = randomTensor([batch, 3, height, width], seed: 32)
+                let plane = ((height - 1) / stride + 1) * ((width - 1) / stride + 1)
                 func channel(_ index: Int) -> Int { (index / plane) % outChannels }
-                let plain = naiveConvolution(x, conv.weight.value, stride: 1, padding: 1).enumerated().map { $1 + conv.bias!.value[channel($0)] }
+                let plain = naiveConvolution(x, conv.weight.value, stride: stride, padding: 1).enumerated().map { $1 + conv.bias!.value[channel($0)] }
                 let fused = conv.forward(x, mode: .inference, then: ConvEpilogue(scale: scale, shift: shift, relu: true)).array
                 let expected = plain.enumerated().map { max($1 * scale[channel($0)] + shift[channel($0)], 0) }
                 #expect(fused.count == expected.count)

@@ -1,30 +1,33 @@
-/// A 3x3, stride-1, padding-1 convolution computed directly, for layers with few input channels (a network's
-/// first layer, on RGB). There im2col's GEMM sums over only C*9 = 27 products, too few for BLAS to run well,
-/// while the direct loop keeps four output channels' accumulators for eight pixels in registers across all
+/// A 3x3, padding-1 convolution of stride 1 or 2 computed directly, for layers with few input channels (a
+/// network's first layer, on RGB). There im2col's GEMM sums over only C*9 = 27 products, too few for BLAS to run
+/// well, while the direct loop keeps four output channels' accumulators for eight pixels in registers across all
 /// 27 taps, reading each input vector once for the four.
 ///
-/// Each image is first copied into a zero-bordered plane whose rows are padded to whole vectors, so the loop
-/// has no bounds checks; outputs past the map's right edge are computed and not stored.
+/// Each image is first copied into zero-bordered planes whose rows are padded to whole vectors, so the loop has
+/// no bounds checks; outputs past the map's right edge are computed and not stored. With stride 2 the bordered
+/// image is split into four phase planes (even and odd rows times even and odd columns), so that every tap of
+/// neighbouring outputs again reads neighbouring floats.
 public final class DirectConv3x3 {
-    public let inChannels: Int, outChannels: Int
+    public let inChannels: Int, outChannels: Int, stride: Int
     private let parallelism: Parallelism
     /// Per-worker zero-bordered copy of one image.
     private let paddedImages: [Tensor]
     /// Output channels sharing one pass over the input.
     static let channelBlock = 4
 
-    public init(inChannels: Int, outChannels: Int, parallelism: Parallelism) {
-        self.inChannels = inChannels; self.outChannels = outChannels
+    public init(inChannels: Int, outChannels: Int, stride: Int = 1, parallelism: Parallelism) {
+        precondition(stride == 1 || stride == 2, "DirectConv3x3 runs strides 1 and 2, not \(stride)")
+        self.inChannels = inChannels; self.outChannels = outChannels; self.stride = stride
         self.parallelism = parallelism
         paddedImages = (0..<parallelism.workers).map { _ in Tensor(shape: [0]) }
     }
 
-    /// y = conv(x) for `n` images of [C, height, width] into [OC, height, width] each, weights [OC, C, 3, 3],
+    /// y = conv(x) for `n` images of [C, height, width] into [OC, outHeight, outWidth] each, weights [OC, C, 3, 3],
     /// then the epilogue per output channel.
     public func run(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, weights: UnsafePointer<Float>,
                     images n: Int, height: Int, width: Int, epilogue: ConvEpilogue) {
-        let geometry = PaddedGeometry(channels: inChannels, height: height, width: width)
-        let imagePixels = inChannels * height * width, outputPixels = outChannels * height * width
+        let geometry = PaddedGeometry(channels: inChannels, height: height, width: width, stride: stride)
+        let imagePixels = inChannels * height * width, outputPixels = outChannels * geometry.outHeight * geometry.outWidth
         if n >= parallelism.workers || parallelism.workers == 1 {
             parallelism.forEachChunk(n) { w, images in
                 for i in images {
@@ -45,51 +48,70 @@ public final class DirectConv3x3 {
         }
     }
 
-    /// Rows padded to whole vectors plus the two border columns, and a border row above and below.
+    /// One image's bordered copy: per channel, stride x stride phase planes of rows padded to whole vectors of
+    /// output pixels plus the columns the taps reach past them.
     struct PaddedGeometry {
-        let channels: Int, height: Int, width: Int
-        var vectorsPerRow: Int { (width + Lanes.scalarCount - 1) / Lanes.scalarCount }
-        var rowLength: Int { vectorsPerRow * Lanes.scalarCount + 2 }
-        var plane: Int { (height + 2) * rowLength }
+        let channels: Int, height: Int, width: Int, stride: Int
+        var outHeight: Int { (height - 1) / stride + 1 }
+        var outWidth: Int { (width - 1) / stride + 1 }
+        var vectorsPerRow: Int { (outWidth + Lanes.scalarCount - 1) / Lanes.scalarCount }
+        /// Taps reach two bordered columns (rows) past an output's first at stride 1, one phase column at stride 2.
+        var reach: Int { 2 / stride }
+        var rowLength: Int { vectorsPerRow * Lanes.scalarCount + reach }
+        var phasePlane: Int { (outHeight + reach) * rowLength }
+        var channelPlanes: Int { stride * stride * phasePlane }
+
+        /// Offset of tap (kh, kw) of channel c from an output's position in the padded copy.
+        func tapOffset(channel c: Int, kh: Int, kw: Int) -> Int {
+            c * channelPlanes + ((kh % stride) * stride + kw % stride) * phasePlane + (kh / stride) * rowLength + kw / stride
+        }
     }
 
     private func pad(_ image: UnsafePointer<Float>, _ g: PaddedGeometry, into padded: Tensor) {
-        padded.resize([g.channels * g.plane])
+        padded.resize([g.channels * g.channelPlanes])
         padded.zero()
         for c in 0..<g.channels {
-            copyInsideBorder(image + c * g.height * g.width, height: g.height, width: g.width,
-                             into: padded.data + c * g.plane, rowLength: g.rowLength)
+            let source = image + c * g.height * g.width, target = padded.data + c * g.channelPlanes
+            if g.stride == 1 {
+                copyInsideBorder(source, height: g.height, width: g.width, into: target, rowLength: g.rowLength)
+                continue
+            }
+            // Bordered pixel (r + 1, x + 1) goes to phase ((r + 1) % 2, (x + 1) % 2) at ((r + 1) / 2, (x + 1) / 2).
+            for r in 0..<g.height {
+                let row = source + r * g.width, br = r + 1
+                let phaseRow = target + (br % 2) * 2 * g.phasePlane + (br / 2) * g.rowLength
+                for x in 0..<g.width {
+                    let bx = x + 1
+                    phaseRow[(bx % 2) * g.phasePlane + bx / 2] = row[x]
+                }
+            }
         }
     }
 
     /// Output channels `channels` of one image from its padded copy.
     private func convolve(_ padded: UnsafePointer<Float>, _ g: PaddedGeometry, _ weights: UnsafePointer<Float>,
                           channels: Range<Int>, _ y: UnsafeMutablePointer<Float>, _ epilogue: ConvEpilogue) {
-        let taps = g.channels * 9, plane = g.height * g.width
+        let taps = g.channels * 9, plane = g.outHeight * g.outWidth
+        let offsets = (0..<taps).map { g.tapOffset(channel: $0 / 9, kh: $0 % 9 / 3, kw: $0 % 3) }
         var o = channels.lowerBound
         while o < channels.upperBound {
             let block = min(Self.channelBlock, channels.upperBound - o)
             // A block of fewer than four channels repeats its first channel's weights in the unused accumulators.
             let w0 = weights + o * taps
             let w1 = w0 + (block > 1 ? taps : 0), w2 = w0 + (block > 2 ? 2 * taps : 0), w3 = w0 + (block > 3 ? 3 * taps : 0)
-            for row in 0..<g.height {
+            for row in 0..<g.outHeight {
                 for v in 0..<g.vectorsPerRow {
                     var a0 = Lanes(), a1 = Lanes(), a2 = Lanes(), a3 = Lanes()
-                    for c in 0..<g.channels {
-                        let source = padded + c * g.plane + row * g.rowLength + v * Lanes.scalarCount
-                        for kh in 0..<3 {
-                            for kw in 0..<3 {
-                                let input = UnsafeRawPointer(source + kh * g.rowLength + kw).loadUnaligned(as: Lanes.self)
-                                let t = c * 9 + kh * 3 + kw
-                                a0.addProduct(input, Lanes(repeating: w0[t]))
-                                a1.addProduct(input, Lanes(repeating: w1[t]))
-                                a2.addProduct(input, Lanes(repeating: w2[t]))
-                                a3.addProduct(input, Lanes(repeating: w3[t]))
-                            }
-                        }
+                    let source = padded + row * g.rowLength + v * Lanes.scalarCount
+                    for t in 0..<taps {
+                        let input = UnsafeRawPointer(source + offsets[t]).loadUnaligned(as: Lanes.self)
+                        a0.addProduct(input, Lanes(repeating: w0[t]))
+                        a1.addProduct(input, Lanes(repeating: w1[t]))
+                        a2.addProduct(input, Lanes(repeating: w2[t]))
+                        a3.addProduct(input, Lanes(repeating: w3[t]))
                     }
-                    let x0 = v * Lanes.scalarCount, count = min(Lanes.scalarCount, g.width - x0)
-                    let out = y + row * g.width + x0
+                    let x0 = v * Lanes.scalarCount, count = min(Lanes.scalarCount, g.outWidth - x0)
+                    let out = y + row * g.outWidth + x0
                     store(a0, channel: o, to: out + o * plane, count: count, epilogue)
                     if block > 1 { store(a1, channel: o + 1, to: out + (o + 1) * plane, count: count, epilogue) }
                     if block > 2 { store(a2, channel: o + 2, to: out + (o + 2) * plane, count: count, epilogue) }

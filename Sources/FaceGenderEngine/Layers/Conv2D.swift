@@ -3,8 +3,8 @@ import Glibc
 #endif
 
 /// 2-D convolution, NCHW, square kernel, as im2col + SGEMM, or for 3x3 stride-1 'same' layers by Winograd
-/// F(4x4, 3x3) (`Winograd3x3`) where a call has enough output tiles, or directly (`DirectConv3x3`) where
-/// the layer has too few input channels for Winograd.
+/// F(4x4, 3x3) (`Winograd3x3`) where a call has enough output tiles, or directly (`DirectConv3x3`, strides 1
+/// and 2) where the layer has too few input channels for Winograd.
 ///
 /// im2col: images are processed in groups that share one column matrix, so the GEMM is wide even where the
 /// feature maps are small (deep layers):
@@ -39,8 +39,8 @@ public final class Conv2D: Layer {
     /// Fewer 4x4 output tiles than this in a call make Winograd's 36 GEMMs too narrow to beat one im2col GEMM
     /// (measured at batch 1: an 8x8 map, 4 tiles, is faster by im2col; 16x16 and 32x32 maps by Winograd).
     public var winogradMinimumTiles = 16
-    /// 3x3 stride-1 'same' convolutions with too few input channels for Winograd (a first layer on RGB) run
-    /// their forward pass directly (`DirectConv3x3`); backward stays im2col.
+    /// 3x3 padding-1 convolutions of stride 1 or 2 with too few input channels for Winograd (a first layer on
+    /// RGB) run their forward pass directly (`DirectConv3x3`); backward stays im2col.
     private let direct: DirectConv3x3?
     public var usesDirect: Bool { direct != nil }
 
@@ -63,8 +63,8 @@ public final class Conv2D: Layer {
         let winogradShape = sameShape && inChannels >= 8
         winograd = winogradShape ? Winograd3x3(inChannels: inChannels, outChannels: outChannels, parallelism: parallelism) : nil
         winogradTransposed = winogradShape ? Winograd3x3(inChannels: outChannels, outChannels: inChannels, parallelism: parallelism) : nil
-        let directShape = sameShape && !winogradShape
-        direct = directShape ? DirectConv3x3(inChannels: inChannels, outChannels: outChannels, parallelism: parallelism) : nil
+        let directShape = algorithm == .fastest && kernel == 3 && padding == 1 && stride <= 2 && inChannels < 8
+        direct = directShape ? DirectConv3x3(inChannels: inChannels, outChannels: outChannels, stride: stride, parallelism: parallelism) : nil
     }
 
     public var parameters: [Parameter] { [weight] + (bias.map { [$0] } ?? []) }
@@ -90,6 +90,13 @@ public final class Conv2D: Layer {
 
     private func groupEnd(_ start: Int, _ images: Range<Int>, _ g: ConvGeometry) -> Int {
         min(images.upperBound, start + groupSize(g))
+    }
+
+    /// The column matrix of images start..<end: one image of a 1x1 stride-1 convolution is its own, else `unfold`.
+    private func columnMatrix(_ x: Tensor, _ start: Int, _ end: Int, _ g: ConvGeometry, scratch col: Tensor) -> UnsafePointer<Float> {
+        if g.isPointwise && end - start == 1 { return UnsafePointer(x.data + start * x.sampleCount) }
+        unfold(x, start, end, g, into: col)
+        return UnsafePointer(col.data)
     }
 
     /// col [C*K*K, G*P] for images start..<end (a 1x1 stride-1 convolution just regroups channels).
@@ -155,19 +162,18 @@ public final class Conv2D: Layer {
             // Fewer images than cores (batch-1 latency): share each image's GEMM by output pixels, which
             // keeps every worker's GEMM as tall as the layer (BLAS kernels want whole row panels).
             for i in 0..<n {
-                unfold(x, i, i + 1, g, into: columns[0])
-                multiplyByColumns(columns[0], image: i, g, epilogue)
+                multiplyByColumns(columnMatrix(x, i, i + 1, g, scratch: columns[0]), image: i, g, epilogue)
             }
         }
     }
 
     /// Y = W * col for one image, the output pixels split across workers, then the epilogue on each worker's pixels.
-    private func multiplyByColumns(_ col: Tensor, image i: Int, _ g: ConvGeometry, _ epilogue: ConvEpilogue) {
+    private func multiplyByColumns(_ col: UnsafePointer<Float>, image i: Int, _ g: ConvGeometry, _ epilogue: ConvEpilogue) {
         let pixels = g.outPixels
         let out = output.data + i * outChannels * pixels
         parallelism.forEachChunk(pixels) { _, columns in
             matmul(transposeA: false, transposeB: false, m: outChannels, n: columns.count, k: g.patchSize,
-                   a: weight.value.data, lda: g.patchSize, b: col.data + columns.lowerBound, ldb: pixels,
+                   a: weight.value.data, lda: g.patchSize, b: col + columns.lowerBound, ldb: pixels,
                    beta: 0, c: out + columns.lowerBound, ldc: pixels)
             guard !epilogue.isIdentity else { return }
             for oc in 0..<outChannels { epilogue.apply(out + oc * pixels + columns.lowerBound, count: columns.count, channel: oc) }
@@ -176,14 +182,14 @@ public final class Conv2D: Layer {
 
     /// Y = W * col for images start..<end, written to their NCHW output (the caller adds bias and epilogue).
     private func forwardGroup(_ x: Tensor, _ start: Int, _ end: Int, _ g: ConvGeometry, _ col: Tensor, _ product: Tensor) {
-        unfold(x, start, end, g, into: col)
+        let columns = columnMatrix(x, start, end, g, scratch: col)
         let pixels = g.outPixels, count = end - start, ld = count * pixels
         let single = count == 1
         if !single { product.resize([outChannels, ld]) }
         // One image: write straight into the output; several: into the product, then scatter.
         let target = single ? output.data + start * outChannels * pixels : product.data
         matmul(transposeA: false, transposeB: false, m: outChannels, n: ld, k: g.patchSize,
-               a: weight.value.data, lda: g.patchSize, b: col.data, ldb: ld, beta: 0, c: target, ldc: ld)
+               a: weight.value.data, lda: g.patchSize, b: columns, ldb: ld, beta: 0, c: target, ldc: ld)
         guard !single else { return }
         for j in 0..<count {
             for oc in 0..<outChannels {
@@ -250,11 +256,17 @@ public final class Conv2D: Layer {
             }
             dYGroup = gathered.data
         }
-        unfold(x, start, end, g, into: col)
+        let columns = columnMatrix(x, start, end, g, scratch: col)
         matmul(transposeA: false, transposeB: true, m: outChannels, n: g.patchSize, k: ld,
-               a: dYGroup, lda: ld, b: col.data, ldb: ld, beta: 1, c: dW.data, ldc: g.patchSize)
+               a: dYGroup, lda: ld, b: columns, ldb: ld, beta: 1, c: dW.data, ldc: g.patchSize)
         if bias != nil { addRowSums(dYGroup, rows: outChannels, length: ld, into: dB.data) }
         guard inputGradient == .computed else { return }
+        if g.isPointwise && count == 1 {
+            // One image's dcol is its dx.
+            matmul(transposeA: true, transposeB: false, m: g.patchSize, n: ld, k: outChannels, a: weight.value.data,
+                   lda: g.patchSize, b: dYGroup, ldb: ld, beta: 0, c: gradInput.data + start * x.sampleCount, ldc: ld)
+            return
+        }
         // dcol = W^T * dY overwrites the column matrix, then folds back per image.
         matmul(transposeA: true, transposeB: false, m: g.patchSize, n: ld, k: outChannels,
                a: weight.value.data, lda: g.patchSize, b: dYGroup, ldb: ld, beta: 0, c: col.data, ldc: ld)
