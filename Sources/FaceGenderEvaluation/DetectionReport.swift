@@ -8,9 +8,12 @@ public struct DetectionReport: Encodable, Sendable {
     public var bestRecallAtPrecision90: Best?
     public var groups: [String: Group]
     public var medianMilliseconds: Double
+    /// Photos measured (unreadable ones are left out).
+    public var photos: Int
 
     public init(photos: [DetectionMetrics.Matched], threshold: Double, milliseconds: Double) {
         self.threshold = threshold
+        self.photos = photos.count
         (recall, precision, faces) = DetectionMetrics.at(threshold, photos)
         let best = DetectionMetrics.bestRecall(atPrecision: 0.9, photos)
         bestRecallAtPrecision90 = best.recall > 0 ? Best(recall: best.recall, precision: best.precision, threshold: best.threshold) : nil

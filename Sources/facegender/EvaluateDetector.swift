@@ -45,13 +45,14 @@ struct EvaluateDetector: ParsableCommand {
             return nil
         }
         for failure in failures.prefix(10) { log("skipped: \(failure)") }
-        let milliseconds = outcomes.map { (try? $0.get().milliseconds) ?? 0 }
-        let photos = outcomes.compactMap { try? $0.get().matched }
+        let measured = outcomes.compactMap { try? $0.get() }
+        guard !measured.isEmpty else { throw ValidationError("\(data): none of its \(scenes.photos.count) photos could be read") }
+        let milliseconds = measured.map(\.milliseconds).sorted()
         let threshold = faceDetector.info.scoreThreshold
-        let report = DetectionReport(photos: photos, threshold: threshold, milliseconds: milliseconds.sorted()[milliseconds.count / 2])
+        let report = DetectionReport(photos: measured.map(\.matched), threshold: threshold, milliseconds: milliseconds[milliseconds.count / 2])
         if format == .json { print(try JSONOutput.string(report)); return }
         print(String(format: "%@ on %@: %d photos, %d counted faces; median %.1f ms per photo (%d threads in parallel)",
-                     path, data, photos.count, report.faces, report.medianMilliseconds, workers))
+                     path, data, measured.count, report.faces, report.medianMilliseconds, workers))
         print(String(format: "at score >= %.2f: recall %.3f, precision %.3f", threshold, report.recall, report.precision))
         if let best = report.bestRecallAtPrecision90 {
             print(String(format: "best recall at precision >= 0.90: %.3f (precision %.3f, score >= %.2f)", best.recall, best.precision, best.threshold))

@@ -85,6 +85,24 @@ func photos(_ split: String, _ label: String, _ count: Int) throws -> [String] {
         #expect((groups["skin"] as? [String: Any])?.keys.contains("IV-VI") == true)
     }
 
+    @Test func evaluateDetectorLeavesOutUnreadablePhotosAndFailsWhenNoneCanBeRead() throws {
+        let photo = sharedRoot.appendingPathComponent("datasets/widerface/Validation/0--Parade__0_Parade_Parade_0_12.jpg").path
+        let csv = NSTemporaryDirectory() + "fg-cli-scenes-\(UUID().uuidString).csv"
+        defer { try? FileManager.default.removeItem(atPath: csv) }
+        func scenes(_ files: [String]) throws {
+            let rows = files.map { "\($0),153,202,19,22,0" }
+            try (["file,x,y,width,height,invalid"] + rows).joined(separator: "\n").write(toFile: csv, atomically: true, encoding: .utf8)
+        }
+        try scenes([photo, "/nonexistent.jpg", "/nonexistent-too.jpg"])
+        let (status, out) = try facegender(["evaluate-detector", "--data", csv, "--format", "json", "--workers", "1"])
+        #expect(status == 0)
+        let report = try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any] ?? [:]
+        #expect(report["photos"] as? Int == 1, "\(out.prefix(300))")
+        #expect((report["medianMilliseconds"] as? Double ?? 0) > 0)
+        try scenes(["/nonexistent.jpg"])
+        #expect(try facegender(["evaluate-detector", "--data", csv, "--format", "json"]).status != 0)
+    }
+
     @Test func detectJSON() throws {
         let good = try photos("Test", "Female", 1)[0]
         let (status, out) = try facegender(["detect", good, "/nonexistent.jpg", "--format", "json"])

@@ -113,7 +113,7 @@ public final class DetectorTrainer {
                 optimizer.learningRate = schedule.rate(at: state.step, peak: config.learningRate)
                 let output = network.forward(images, mode: .training)
                 let value = loss.forward(output, targets)
-                network.backward(loss.gradient)
+                _ = network.backward(loss.gradient)  // fills the parameters' gradients; dL/dimage is not needed
                 if config.gradientClip > 0 { clipGradientNorm(network.parameters, maxNorm: config.gradientClip) }
                 optimizer.step()
                 average?.update(step: state.step)
