@@ -84,18 +84,11 @@ public final class SceneComposer: @unchecked Sendable {
     /// (photos where it finds none are left out). Aligned crops of other datasets thus join the pasted portraits.
     public static func labelledPortraits(_ paths: [String], labeller: FaceDetector, workers: Int,
                                          decoder: ImageDecoder = ImageDecoder()) -> [Portrait] {
-        var found = [Portrait?](repeating: nil, count: paths.count)
-        found.withUnsafeMutableBufferPointer { out in
-            let out = out
-            DispatchQueue.concurrentPerform(iterations: max(1, workers)) { w in
-                for i in stride(from: w, to: paths.count, by: max(1, workers)) {
-                    guard let image = try? decoder.decodeFile(atPath: paths[i]),
-                          let face = labeller.detect(in: image).first, face.landmarks != nil else { continue }
-                    out[i] = Portrait(image: image, face: face)
-                }
-            }
-        }
-        return found.compactMap { $0 }
+        ParallelMap.strided(count: paths.count, workers: workers) { _, i -> Portrait? in
+            guard let image = try? decoder.decodeFile(atPath: paths[i]),
+                  let face = labeller.detect(in: image).first, face.landmarks != nil else { return nil }
+            return Portrait(image: image, face: face)
+        }.compactMap { $0 }
     }
 
     /// The same composer with more portraits to paste.
@@ -104,14 +97,7 @@ public final class SceneComposer: @unchecked Sendable {
     }
 
     private static func decodeAll(_ paths: [String], workers: Int, decoder: ImageDecoder) -> [RGBImage?] {
-        var images = [RGBImage?](repeating: nil, count: paths.count)
-        images.withUnsafeMutableBufferPointer { out in
-            let out = out
-            DispatchQueue.concurrentPerform(iterations: max(1, workers)) { w in
-                for i in stride(from: w, to: paths.count, by: max(1, workers)) { out[i] = try? decoder.decodeFile(atPath: paths[i]) }
-            }
-        }
-        return images
+        ParallelMap.strided(count: paths.count, workers: workers) { _, i in try? decoder.decodeFile(atPath: paths[i]) }
     }
 
     /// A training sample drawn from `rng` alone.
