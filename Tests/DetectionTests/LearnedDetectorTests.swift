@@ -2,6 +2,7 @@ import FaceGenderDetection
 import FaceGenderEngine
 import FaceGenderImaging
 import Foundation
+import TestSupport
 import Testing
 
 /// The pieces of the learned detector that do not need training: how outputs stand for faces, boxes from
@@ -61,6 +62,17 @@ import Testing
         input.write(scaled, into: batch, index: 0)
         #expect(batch[10 * 64 + 10] == Normalization.standard.apply(255, channel: 0))
         #expect(batch[50 * 64 + 10] == 0, "below the photo: mid-grey, 0 after normalisation")
+    }
+
+    /// A selfie scaled to the detector's 640 px: the face fills the frame (the network alone finds about half).
+    @Test func theShippedDetectorFindsFrameFillingFaces() throws {
+        let detector = try LearnedFaceDetector(contentsOf: shippedDetectorPath)
+        let photos = try utkfacePhotos("Validation", "Female", count: 10) + utkfacePhotos("Validation", "Male", count: 10)
+        for photo in photos {
+            let closeUp = Resampler.resize(try ImageDecoder().decodeFile(atPath: photo.path), width: 640, height: 640)
+            let face = detector.detect(in: closeUp).first
+            #expect((face?.width ?? 0) > 250, "\(photo.lastPathComponent): \(String(describing: face))")
+        }
     }
 
     @Test func aSavedDetectorLoadsAndAnswersTheSameFromSeveralThreads() throws {

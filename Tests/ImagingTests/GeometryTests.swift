@@ -12,12 +12,15 @@ import Testing
         }
     }
 
-    @Test func shrunkDividesEachSideAndLeavesSmallFactorsAlone() {
-        let img = RGBImage(width: 800, height: 601, fill: (10, 20, 30))
-        let small = Resampler.shrunk(img, by: 3.75)
-        #expect(small.width == 213 && small.height == 160)
-        #expect(Resampler.shrunk(img, by: 1) == img && Resampler.shrunk(img, by: 0.5) == img)
-        #expect(Resampler.shrunk(RGBImage(width: 3, height: 2), by: 10).width == 1)
+    @Test func blockMeanAveragesEachBlockAndDropsTheRemainder() {
+        var img = RGBImage(width: 5, height: 3)
+        for y in 0..<3 { for x in 0..<5 { for c in 0..<3 { img.pixels[(y * 5 + x) * 3 + c] = UInt8(10 * x + 50 * y + c) } } }
+        let small = Resampler.blockMean(img, factor: 2)
+        #expect(small.width == 2 && small.height == 1)
+        // Block (0, 0): x 0-1, y 0-1 -> mean 5 + 25 = 30 (+ c); block (1, 0): x 2-3 -> 25 + 25 = 50.
+        #expect(small.pixels == [30, 31, 32, 50, 51, 52])
+        #expect(Resampler.blockMean(img, factor: 1) == img)
+        #expect(Resampler.blockMean(RGBImage(width: 3, height: 2), factor: 10).width == 1)
     }
 
     @Test func downscaleAveragesAreas() {

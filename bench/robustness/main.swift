@@ -83,6 +83,9 @@ let degradations: [(name: String, apply: (RGBImage) throws -> RGBImage)] = [
         } } }
         return out
     }),
+    // A phone selfie scaled to the detector's 640 px: the face fills the frame.
+    ("close-up: enlarged to 480 px", { img in Resampler.resize(img, width: 480, height: 480) }),
+    ("close-up: enlarged to 640 px", { img in Resampler.resize(img, width: 640, height: 640) }),
     ("in a 640x480 scene, face ~110 px", { img in
         var scene = RGBImage(width: 640, height: 480)
         for k in scene.pixels.indices { scene.pixels[k] = UInt8(110 + 30 * noise(k / 3 / 7)) }

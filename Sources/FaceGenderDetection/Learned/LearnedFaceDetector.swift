@@ -41,7 +41,7 @@ public enum DetectorFileError: Error, CustomStringConvertible {
 }
 
 /// The learned face detector (`DetectorNetwork`): boxes with five landmarks, at any photo size and any number of
-/// faces. Safe to call from several threads: each call takes a network of its own from a small pool.
+/// faces, frame-filling ones included (`LargeFacePass`). Safe to call from several threads: each call takes a network of its own from a small pool.
 public final class LearnedFaceDetector: FaceDetector, @unchecked Sendable {
     public let info: DetectorInfo
     /// How photos are scaled for the network (the model's own unless the caller chose another long side).
@@ -95,28 +95,45 @@ public final class LearnedFaceDetector: FaceDetector, @unchecked Sendable {
         return network
     }
 
-    public var settings: String { "learned|\(info.name)|\(info.version)|\(input.longSide)|\(scoreThreshold)|\(info.nmsIoU)|\(minFaceSize)" }
+    public var settings: String {
+        "learned|\(info.name)|\(info.version)|\(input.longSide)|\(scoreThreshold)|\(info.nmsIoU)|\(minFaceSize)|\(LargeFacePass.standard)"
+    }
 
     public func detect(in image: RGBImage) -> [FaceBox] {
         let worker = checkOut()
         defer { checkIn(worker) }
         return Self.faces(in: image, network: worker.network, input: input, threshold: scoreThreshold, nmsIoU: info.nmsIoU,
-                          batch: worker.input)
+                          largeFaces: .standard, batch: worker.input)
             .filter { max($0.width, $0.height) >= Double(minFaceSize) }
             .sorted { $0.area > $1.area }
     }
 
-    /// The faces `network` finds in `image`, in the photo's pixels: the input path, decoding from `threshold`, NMS.
-    /// Training validates through it, so it measures what use will get.
+    /// The faces `network` finds in `image`, in the photo's pixels: the input path, decoding from `threshold`, NMS,
+    /// and the large-face pass when given. Training validates through it, so it measures what use will get.
     /// `batch` holds the network's input.
     public static func faces(in image: RGBImage, network: DetectorNetwork, input: DetectorInput, threshold: Double,
-                             nmsIoU: Double, batch: Tensor = Tensor(shape: [0])) -> [FaceBox] {
+                             nmsIoU: Double, largeFaces: LargeFacePass? = nil, batch: Tensor = Tensor(shape: [0])) -> [FaceBox] {
         let (scaled, scale) = input.scaled(image)
+        var faces = facesInScaled(scaled, network: network, input: input, threshold: threshold, nmsIoU: nmsIoU, batch: batch)
+        if let largeFaces {
+            let small = Resampler.blockMean(scaled, factor: largeFaces.factor)
+            let back = Double(scaled.width) / Double(small.width)
+            let large = facesInScaled(small, network: network, input: input, threshold: threshold, nmsIoU: nmsIoU, batch: batch)
+                .map { $0.scaled(by: back) }
+                .filter { max($0.width, $0.height) >= largeFaces.minimumSide }
+            if !large.isEmpty { faces = DetectorCoding.suppress(faces + large, iou: nmsIoU) }
+        }
+        return faces.map { $0.scaled(by: 1 / scale) }
+    }
+
+    /// The faces in an image already scaled for the network, in its pixels.
+    private static func facesInScaled(_ scaled: RGBImage, network: DetectorNetwork, input: DetectorInput, threshold: Double,
+                                      nmsIoU: Double, batch: Tensor) -> [FaceBox] {
         batch.resize([1, 3, DetectorInput.padded(scaled.height), DetectorInput.padded(scaled.width)])
         input.write(scaled, into: batch, index: 0)
         let output = network.forward(batch, mode: .inference)
         let faces = decode(output, index: 0, height: batch.shape[2], width: batch.shape[3], threshold: threshold)
-        return DetectorCoding.suppress(faces, iou: nmsIoU).map { $0.scaled(by: 1 / scale) }
+        return DetectorCoding.suppress(faces, iou: nmsIoU)
     }
 
     /// Every position of sample `index` of a [N, 15, P] output scoring at least `threshold`, as a face in input pixels.

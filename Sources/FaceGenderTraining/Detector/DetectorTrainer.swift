@@ -170,7 +170,8 @@ public final class DetectorTrainer {
     public func validate() -> [DetectionMetrics.Matched] {
         let metrics = DetectionMetrics()
         return validation.map { photo in
-            let found = LearnedFaceDetector.faces(in: photo.image, network: network, input: input, threshold: 0.05, nmsIoU: 0.4)
+            let found = LearnedFaceDetector.faces(in: photo.image, network: network, input: input, threshold: 0.05, nmsIoU: 0.4,
+                                                  largeFaces: .standard)
             return metrics.match(found, to: photo.faces)
         }
     }
