@@ -67,22 +67,30 @@ public final class DirectConv3x3 {
         }
     }
 
+    /// Writes every float of the padded copy once: image pixels where bordered pixel (stride * i + row phase,
+    /// stride * j + column phase) lies inside the image, zero elsewhere.
     private func pad(_ image: UnsafePointer<Float>, _ g: PaddedGeometry, into padded: Tensor) {
         padded.resize([g.channels * g.channelPlanes])
-        padded.zero()
+        let s = g.stride, rows = g.phasePlane / g.rowLength
         for c in 0..<g.channels {
-            let source = image + c * g.height * g.width, target = padded.data + c * g.channelPlanes
-            if g.stride == 1 {
-                copyInsideBorder(source, height: g.height, width: g.width, into: target, rowLength: g.rowLength)
-                continue
-            }
-            // Bordered pixel (r + 1, x + 1) goes to phase ((r + 1) % 2, (x + 1) % 2) at ((r + 1) / 2, (x + 1) / 2).
-            for r in 0..<g.height {
-                let row = source + r * g.width, br = r + 1
-                let phaseRow = target + (br % 2) * 2 * g.phasePlane + (br / 2) * g.rowLength
-                for x in 0..<g.width {
-                    let bx = x + 1
-                    phaseRow[(bx % 2) * g.phasePlane + bx / 2] = row[x]
+            let source = image + c * g.height * g.width
+            for rowPhase in 0..<s {
+                for columnPhase in 0..<s {
+                    let plane = padded.data + c * g.channelPlanes + (rowPhase * s + columnPhase) * g.phasePlane
+                    // Columns j whose image column x = s * j + columnPhase - 1 lies in 0..<width.
+                    let first = (1 - columnPhase + s - 1) / s, end = min(g.rowLength, (g.width - columnPhase + s) / s)
+                    for i in 0..<rows {
+                        let target = plane + i * g.rowLength, r = s * i + rowPhase - 1
+                        guard r >= 0 && r < g.height && first < end else { target.update(repeating: 0, count: g.rowLength); continue }
+                        target.update(repeating: 0, count: first)
+                        let row = source + r * g.width + s * first + columnPhase - 1
+                        if s == 1 {
+                            (target + first).update(from: row, count: end - first)
+                        } else {
+                            for j in 0..<(end - first) { target[first + j] = row[s * j] }
+                        }
+                        (target + end).update(repeating: 0, count: g.rowLength - end)
+                    }
                 }
             }
         }
