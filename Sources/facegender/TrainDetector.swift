@@ -38,12 +38,15 @@ struct TrainDetector: AsyncParsableCommand {
     @Option(help: "At most this many photos from each --extra-portraits, evenly spread.") var extraPortraitLimit = 3000
     @Option(help: "Share of training images taken as in low light: darkened (gain 0.2-0.7), then with sensor noise.") var lowLight = 0.0
     @Option(help: "Share of the other training images with sensor noise (Gaussian, standard deviation 3-16 of 255).") var noise = 0.0
+    @Option(help: "Draw scene photos holding a face of perceived skin type IV-VI this many times as often as the others.")
+    var skinIvViWeight = 1.0
 
     func validate() throws {
         guard epochs > 0, stepsPerEpoch > 0, batchSize > 0, learningRate > 0, workers > 0, pyramidChannels > 0 else {
             throw ValidationError("--epochs, --steps-per-epoch, --batch-size, --learning-rate, --pyramid-channels and --workers must be positive")
         }
         guard (0...1).contains(lowLight), (0...1).contains(noise) else { throw ValidationError("--low-light and --noise are shares from 0 to 1") }
+        guard skinIvViWeight > 0 else { throw ValidationError("--skin-iv-vi-weight must be positive") }
         guard side >= 64, side % 32 == 0 else { throw ValidationError("--side must be a multiple of 32, at least 64") }
         guard extraPortraits.isEmpty || labeller != nil else { throw ValidationError("--extra-portraits need a --labeller detector to box them") }
     }
@@ -53,6 +56,7 @@ struct TrainDetector: AsyncParsableCommand {
         c.spec.pyramidChannels = pyramidChannels
         c.composition.side = side
         c.composition.lowLightProbability = lowLight; c.composition.noiseProbability = noise
+        c.composition.skinIVtoVISceneWeight = skinIvViWeight
         c.epochs = epochs; c.stepsPerEpoch = stepsPerEpoch; c.batchSize = batchSize; c.learningRate = learningRate
         c.seed = seed; c.workers = workers; c.timeBudgetSeconds = timeBudgetMinutes * 60
         return c

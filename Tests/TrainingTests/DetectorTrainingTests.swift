@@ -128,6 +128,25 @@ extension DetectorTrainingTests {
         #expect(dark.level < 120 && dark.roughness > 3)
     }
 
+    @Test func scenesWithSkinTypesIVtoVIAreDrawnByTheirWeight() {
+        func face(_ skin: String) -> SceneDataset.Face {
+            SceneDataset.Face(box: FaceBox(x: 10, y: 10, width: 30, height: 30, score: 1), invalid: false, attributes: ["perceived_skin": skin])
+        }
+        let plain = RGBImage(width: 100, height: 100)
+        let scenes: [SceneComposer.Scene] = [.init(image: plain, faces: [face("II")]), .init(image: plain, faces: [face("V"), face("I")]),
+                                             .init(image: plain, faces: [])]
+        func share(weight: Double) -> Double {
+            var policy = CompositionPolicy()
+            policy.skinIVtoVISceneWeight = weight
+            let composer = SceneComposer(policy: policy, scenes: scenes, portraits: [])
+            var rng = RandomGenerator(seed: 5), drawn = 0
+            for _ in 0..<6000 where composer.drawScene(using: &rng) == 1 { drawn += 1 }
+            return Double(drawn) / 6000
+        }
+        #expect(abs(share(weight: 1) - 1.0 / 3) < 0.03)
+        #expect(abs(share(weight: 4) - 4.0 / 6) < 0.03)
+    }
+
     /// Outputs equal to the targets decode to the faces: training and inference read positions the same way.
     @Test func perfectOutputsDecodeToTheFaces() {
         let faces = [FaceBox(x: 20, y: 20, width: 24, height: 24, score: 1, landmarks: FaceLandmarks([26, 28, 38, 28, 32, 33, 27, 38, 37, 38])),

@@ -38,6 +38,9 @@ public struct CompositionPolicy: Codable, Equatable, Sendable {
     public var noiseSigma: ClosedRange<Double> = 3...16
     /// Faces whose longer side is under this many pixels are ignored rather than learnt.
     public var minimumSide = 7.0
+    /// Scene photos holding a face of perceived skin type IV-VI are drawn this many times as often as the others
+    /// (WIDER's training scenes hold five faces of types I-III for one of IV-VI).
+    public var skinIVtoVISceneWeight = 1.0
 
     public init() {}
 }
@@ -56,9 +59,24 @@ public final class SceneComposer: @unchecked Sendable {
     public let scenes: [Scene]
     public let portraits: [Portrait]
 
+    /// Running sums of the scenes' drawing weights (`CompositionPolicy.skinIVtoVISceneWeight`).
+    private let cumulativeSceneWeights: [Double]
+
     public init(policy: CompositionPolicy, scenes: [Scene], portraits: [Portrait]) {
         precondition(!scenes.isEmpty, "the detector trains on scene photos")
         self.policy = policy; self.scenes = scenes; self.portraits = portraits
+        var total = 0.0
+        cumulativeSceneWeights = scenes.map { scene in
+            total += scene.faces.contains { $0.skinBand == "IV-VI" } ? policy.skinIVtoVISceneWeight : 1
+            return total
+        }
+    }
+
+    /// The index of a scene, drawn by the scenes' weights (uniformly, as before weights existed, when all are 1).
+    public func drawScene(using rng: inout RandomGenerator) -> Int {
+        guard policy.skinIVtoVISceneWeight != 1 else { return Int.random(in: 0..<scenes.count, using: &rng) }
+        let target = Double(rng.uniform()) * cumulativeSceneWeights[scenes.count - 1]
+        return cumulativeSceneWeights.firstIndex { $0 > target } ?? scenes.count - 1
     }
 
     /// Decodes every photo once (on `workers` threads): scene photos with their faces, portraits with the box their
@@ -130,7 +148,7 @@ public final class SceneComposer: @unchecked Sendable {
 
     /// A random square of a scene photo, scaled to `side`; its faces follow, the unusable ones become ignored regions.
     func sceneCrop(using rng: inout RandomGenerator) -> DetectionSample {
-        let scene = scenes[Int.random(in: 0..<scenes.count, using: &rng)]
+        let scene = scenes[drawScene(using: &rng)]
         let shorter = Double(min(scene.image.width, scene.image.height))
         let cropSide = shorter * logUniform(policy.cropShare, &rng)
         let x0 = Double(rng.uniform(0, Float(Double(scene.image.width) - cropSide)))
