@@ -83,7 +83,7 @@ let package = Package(
         .executableTarget(name: "bench-http", dependencies: ["FaceGenderServer", "FaceGenderModel", "FaceGenderDetection",
                                                             "FaceGenderImaging", "FaceGenderEngine"],
                           path: "bench/http", exclude: ["run"]),
-        .executableTarget(name: "bench-detect", dependencies: ["FaceGenderDetection", "FaceGenderImaging", "FaceGenderEvaluation"], path: "bench/detect",
+        .executableTarget(name: "bench-detect", dependencies: ["FaceGenderDetection", "FaceGenderImaging", "FaceGenderEvaluation", "FaceGenderModel"], path: "bench/detect",
                           swiftSettings: hotFlags),
         .executableTarget(name: "bench-classify", dependencies: ["FaceGenderModel", "FaceGenderDetection", "FaceGenderImaging", "FaceGenderEngine"],
                           path: "bench/classify"),

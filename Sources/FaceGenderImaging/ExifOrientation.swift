@@ -41,6 +41,9 @@ public enum ExifOrientation: Int, Sendable {
     }
 
     /// Returns the image as it should be displayed.
+    /// Whether the upright photo's width is the stored image's height (the four transposing orientations).
+    public var swapsAxes: Bool { rawValue >= ExifOrientation.leftMirrored.rawValue }
+
     public func apply(to image: RGBImage) -> RGBImage {
         if self == .up { return image }
         let w = image.width, h = image.height

@@ -3,7 +3,9 @@ import CTurboJPEG
 /// JPEG through libturbojpeg. Grayscale comes out as RGB; CMYK/YCCK are converted by hand because
 /// TurboJPEG only decodes them to CMYK.
 enum JPEGDecoder {
-    static func decode(_ bytes: UnsafeRawBufferPointer, limits: DecodeLimits) throws(ImageError) -> RGBImage {
+    /// The photo at full size, or with `minimumLongSide` at the smallest of DCT scaling's 1/2, 1/4 and 1/8 that keeps
+    /// its longer side at least that long (decoding cost falls with the pixels produced).
+    static func decode(_ bytes: UnsafeRawBufferPointer, limits: DecodeLimits, minimumLongSide: Int? = nil) throws(ImageError) -> DecodedPhoto {
         // Check the frame size ourselves first: libjpeg reads up to the first scan before reporting it.
         if let (width, height) = frameSize(bytes) { try limits.check(width: width, height: height) }
         guard let handle = tjInitDecompress() else { throw .corrupt(format: "JPEG", reason: "decoder could not start") }
@@ -17,6 +19,12 @@ enum JPEGDecoder {
         let isCMYK = colorspace == Int32(TJCS_CMYK.rawValue) || colorspace == Int32(TJCS_YCCK.rawValue)
         let channels = isCMYK ? 4 : 3
         let format = isCMYK ? TJPF_CMYK : TJPF_RGB
+        let photoWidth = Int(width), photoHeight = Int(height)
+        if let minimumLongSide {
+            let divisor = reduction(longSide: max(photoWidth, photoHeight), keeping: minimumLongSide)
+            // TurboJPEG's TJSCALED: sides are rounded up.
+            width = (width + Int32(divisor) - 1) / Int32(divisor); height = (height + Int32(divisor) - 1) / Int32(divisor)
+        }
         var out = [UInt8](repeating: 0, count: Int(width) * Int(height) * channels)
         // Stop on the first warning (truncation, bad data) and cap progressive scans: no partial
         // garbage and no pathological decode times.
@@ -27,7 +35,14 @@ enum JPEGDecoder {
         if status != 0 { throw .corrupt(format: "JPEG", reason: message(handle)) }
         let image = isCMYK ? rgbFromInvertedCMYK(out, width: Int(width), height: Int(height))
                            : RGBImage(width: Int(width), height: Int(height), pixels: out)
-        return ExifOrientation.read(from: bytes).apply(to: image)
+        let orientation = ExifOrientation.read(from: bytes)
+        return DecodedPhoto(image: orientation.apply(to: image), width: orientation.swapsAxes ? photoHeight : photoWidth,
+                            height: orientation.swapsAxes ? photoWidth : photoHeight)
+    }
+
+    /// The largest of 1, 2, 4 and 8 that divides `longSide` into at least `keeping` pixels.
+    static func reduction(longSide: Int, keeping: Int) -> Int {
+        [8, 4, 2].first { (longSide + $0 - 1) / $0 >= keeping } ?? 1
     }
 
     /// Width and height from the first SOFn marker, if the marker structure gets that far.

@@ -17,6 +17,15 @@ public struct FacePrediction: Codable, Equatable, Sendable {
     public var source: FaceSource
 }
 
+extension FacePrediction {
+    /// The answer with its box and landmarks multiplied by `factor` (image pixels to photo pixels, `DecodedPhoto.scale`).
+    public func scaled(by factor: Double) -> FacePrediction {
+        var p = self
+        p.box = box.scaled(by: factor)
+        return p
+    }
+}
+
 /// Where a classified region came from.
 public enum FaceSource: String, Codable, Sendable {
     case detected
@@ -42,6 +51,10 @@ public enum FaceSelection: Sendable {
 
 /// The prediction path shared by `predict`, `evaluate` and the server: detect, crop, classify.
 public final class FaceAnalyzer {
+    /// Photos are decoded no smaller than this longer side (`ImageDecoder.decodeReduced`): twice the detector's
+    /// 640, so a face it finds at 40 px still spans 80 photo pixels, the classifier's crop size.
+    public static let decodedLongSide = 1280
+
     public let classifier: GenderClassifier
     public let detector: FaceDetector
 

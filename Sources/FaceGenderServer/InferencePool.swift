@@ -50,26 +50,26 @@ public final class InferencePool: FacePredictor, @unchecked Sendable {
     public func analyze(_ bytes: Data) async throws -> ImageAnalysis {
         let worker = try await gate.acquire(classifySeconds: batcher.secondsPerRequest.value)
         let start = DispatchTime.now()
-        let found: Result<(image: RGBImage, faces: [(box: FaceBox, source: FaceSource)], crops: [RGBImage], decodeMs: Double), Error>
+        let found: Result<(photo: DecodedPhoto, faces: [(box: FaceBox, source: FaceSource)], crops: [RGBImage], decodeMs: Double), Error>
         found = await withCheckedContinuation { continuation in
             queues[worker].async { [analyzers, decoder] in
                 continuation.resume(returning: Result {
-                    let image = try decoder.decode(bytes)
+                    let photo = try decoder.decodeReduced(bytes, keepingLongSide: FaceAnalyzer.decodedLongSide)
                     let decoded = DispatchTime.now()
                     let analyzer = analyzers[worker], pre = analyzer.classifier.info.preprocessor
-                    let faces = analyzer.faces(in: image, selection: .all, whenNoFace: .answerNone)
-                    return (image, faces, faces.map { pre.crop(image, face: $0.box) },
+                    let faces = analyzer.faces(in: photo.image, selection: .all, whenNoFace: .answerNone)
+                    return (photo, faces, faces.map { pre.crop(photo.image, face: $0.box) },
                             Double(decoded.uptimeNanoseconds - start.uptimeNanoseconds) / 1e6)
                 })
             }
         }
         await gate.release(worker, heldSeconds: Self.seconds(since: start))
-        let (image, faces, crops, decodeMs): (RGBImage, [(box: FaceBox, source: FaceSource)], [RGBImage], Double)
-        do { (image, faces, crops, decodeMs) = try found.get() } catch { await gate.leave(); throw error }
+        let (photo, faces, crops, decodeMs): (DecodedPhoto, [(box: FaceBox, source: FaceSource)], [RGBImage], Double)
+        do { (photo, faces, crops, decodeMs) = try found.get() } catch { await gate.leave(); throw error }
         let probabilities = await batcher.classify(crops)
         await gate.leave()
-        return ImageAnalysis(width: image.width, height: image.height,
-                             faces: analyzers[worker].predictions(faces, probabilities: probabilities),
+        return ImageAnalysis(width: photo.width, height: photo.height,
+                             faces: analyzers[worker].predictions(faces, probabilities: probabilities).map { $0.scaled(by: photo.scale) },
                              decodeMilliseconds: decodeMs, inferenceMilliseconds: Self.seconds(since: start) * 1000 - decodeMs)
     }
 

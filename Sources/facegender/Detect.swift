@@ -1,6 +1,7 @@
 import ArgumentParser
 import FaceGenderDetection
 import FaceGenderImaging
+import FaceGenderModel
 import Foundation
 
 struct Detect: ParsableCommand {
@@ -20,7 +21,13 @@ struct Detect: ParsableCommand {
     @Option(help: "Write a copy of each photo with the faces boxed into this folder.")
     var annotateDir: String?
 
-    struct Face: Encodable { var x, y, width, height: Int; var score: Double; var landmarks: FaceLandmarks? }
+    struct Face: Encodable {
+        var x, y, width, height: Int; var score: Double; var landmarks: FaceLandmarks?
+        init(_ b: FaceBox) {
+            x = Int(b.x.rounded()); y = Int(b.y.rounded()); width = Int(b.width.rounded()); height = Int(b.height.rounded())
+            score = (b.score * 1000).rounded() / 1000; landmarks = b.landmarks?.rounded
+        }
+    }
     struct Answer: Encodable { var file: String; var faces: [Face]?; var error: String? }
 
     func run() throws {
@@ -29,14 +36,15 @@ struct Detect: ParsableCommand {
         var answers: [Answer] = []
         for photo in photos {
             do {
-                var image = try decoder.decodeFile(atPath: photo)
-                let faces = detector.detect(in: image).map {
-                    Face(x: Int($0.x.rounded()), y: Int($0.y.rounded()), width: Int($0.width.rounded()),
-                         height: Int($0.height.rounded()), score: ($0.score * 1000).rounded() / 1000,
-                         landmarks: $0.landmarks?.rounded)
-                }
+                let decoded = try decoder.decodeFileReduced(atPath: photo, keepingLongSide: FaceAnalyzer.decodedLongSide)
+                var image = decoded.image
+                let found = detector.detect(in: image)
+                let faces = found.map { Face($0.scaled(by: decoded.scale)) }
                 if let annotateDir {
-                    for f in faces { image.strokeRectangle(x: f.x, y: f.y, width: f.width, height: f.height, thickness: max(2, image.width / 200), color: (40, 220, 90)) }
+                    // Drawn on the image as decoded, in its own pixels.
+                    for f in found.map(Face.init) {
+                        image.strokeRectangle(x: f.x, y: f.y, width: f.width, height: f.height, thickness: max(2, image.width / 200), color: (40, 220, 90))
+                    }
                     let name = (URL(fileURLWithPath: photo).deletingPathExtension().lastPathComponent) + "-faces.jpg"
                     try FileManager.default.createDirectory(atPath: annotateDir, withIntermediateDirectories: true)
                     try JPEGEncoder.encode(image).write(to: URL(fileURLWithPath: annotateDir).appendingPathComponent(name))

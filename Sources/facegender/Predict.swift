@@ -32,9 +32,9 @@ struct Predict: ParsableCommand {
         var answers: [Answer] = []
         for file in PhotoFiles.expand(paths) {
             do {
-                let image = try decoder.decodeFile(atPath: file)
-                let faces = analyzer.analyze(image).map { p in
-                    let b = p.box.clipped(width: image.width, height: image.height)
+                let photo = try decoder.decodeFileReduced(atPath: file, keepingLongSide: FaceAnalyzer.decodedLongSide)
+                let faces = analyzer.analyze(photo.image).map { $0.scaled(by: photo.scale) }.map { p in
+                    let b = p.box.clipped(width: photo.width, height: photo.height)
                     return Face(box: Box(x: Int(b.x.rounded()), y: Int(b.y.rounded()), width: Int(b.width.rounded()), height: Int(b.height.rounded())),
                          label: p.label, probability: (p.probability * 10000).rounded() / 10000,
                          probabilities: p.probabilities.mapValues { ($0 * 10000).rounded() / 10000 }, uncertain: p.uncertain,

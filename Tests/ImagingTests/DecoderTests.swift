@@ -42,6 +42,23 @@ func quadrantImage() -> RGBImage {
         if orientation == 6 { #expect(rotated.pixel(25, 5).0 > 200 && rotated.pixel(25, 5).1 > 200) }
     }
 
+    /// JPEGs decode at the smallest of 1/2, 1/4, 1/8 that keeps the asked long side, with the photo's own size
+    /// (upright) beside them; other formats decode whole.
+    @Test func reducedDecodingKeepsTheLongSideAndThePhotosSize() throws {
+        let big = Resampler.resize(quadrantImage(), width: 400, height: 300)
+        let jpeg = try JPEGEncoder.encode(big, quality: 95)
+        let half = try decoder.decodeReduced(jpeg, keepingLongSide: 150)
+        #expect(half.image.width == 200 && half.image.height == 150 && half.width == 400 && half.height == 300 && half.scale == 2)
+        #expect(half.image.pixel(20, 20).0 > 200 && half.image.pixel(180, 130).0 < 50, "the same picture, smaller")
+        let eighth = try decoder.decodeReduced(jpeg, keepingLongSide: 40)
+        #expect(eighth.image.width == 50 && eighth.image.height == 38 && eighth.scale == 8)
+        #expect(try decoder.decodeReduced(jpeg, keepingLongSide: 300).scale == 1)
+        let upright = try decoder.decodeReduced(withExifOrientation(jpeg, 6), keepingLongSide: 100)
+        #expect(upright.image.width == 75 && upright.image.height == 100 && upright.width == 300 && upright.height == 400)
+        let png = try decoder.decodeReduced(try TestEncoders.png(width: 3, height: 1, colorType: 0, samples: [0, 128, 255]), keepingLongSide: 1)
+        #expect(png.scale == 1 && png.image.width == 3 && png.width == 3)
+    }
+
     /// Inserts an APP1 Exif segment holding only the Orientation tag (big-endian TIFF) after SOI.
     func withExifOrientation(_ jpeg: Data, _ value: Int) -> Data {
         var tiff: [UInt8] = [0x4D, 0x4D, 0x00, 0x2A, 0, 0, 0, 8, 0, 1]

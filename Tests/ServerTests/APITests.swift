@@ -71,6 +71,24 @@ import Yams
         }
     }
 
+    /// A large JPEG is decoded at a reduced scale; boxes and landmarks come back in the photo's own pixels.
+    @Test func largePhotosAreAnsweredInTheirOwnPixels() async throws {
+        let landmarks = FaceLandmarks([70, 80, 110, 81, 90, 100, 75, 120, 105, 121])
+        let pool = try tinyPool(detector: FixedFaces(faces: [FaceBox(x: 50, y: 50, width: 80, height: 90, score: 0.9, landmarks: landmarks)]))
+        let photo = try JPEGEncoder.encode(Resampler.resize(try ImageDecoder().decode(try facePhoto()), width: 2800, height: 2100))
+        try await app(config: ServerConfig(), predictor: pool).test(.router) { client in
+            let response = try await client.execute(uri: "/api/v1/predict", method: .post, headers: [.contentType: "image/jpeg"],
+                                                    body: ByteBuffer(data: photo))
+            #expect(response.status == .ok)
+            let answer = json(response.body)
+            #expect(answer["image"] as? [String: Int] == ["width": 2800, "height": 2100])
+            // Decoded at half size (1400 px, at least 1280): the detector's box doubled.
+            let face = (answer["faces"] as? [[String: Any]] ?? []).first ?? [:]
+            #expect(face["box"] as? [String: Int] == ["x": 100, "y": 100, "width": 160, "height": 180], "\(face)")
+            #expect((face["landmarks"] as? [String: Any])?["right_eye"] as? [String: Double] == ["x": 220, "y": 162])
+        }
+    }
+
     @Test func predictRawImageBody() async throws {
         try await app().test(.router) { client in
             let response = try await client.execute(uri: "/api/v1/predict", method: .post, headers: [.contentType: "image/jpeg"],
