@@ -51,8 +51,9 @@ public enum SceneEvaluator {
     }
 
     /// A face's groups: its dataset, skin type in two bands (the detector issue's split) and its annotations.
-    static func groups(_ face: SceneDataset.Face, dataset: String) -> [String: String] {
-        var groups = ["dataset": dataset]
+    static func groups(_ face: SceneDataset.Face, dataset: String?) -> [String: String] {
+        var groups: [String: String] = [:]
+        groups["dataset"] = dataset
         for key in ["perceived_skin", "perceived_age", "pose", "occlusion", "blur"] { groups[key] = face.attributes[key] }
         groups["skin"] = face.skinBand
         return groups

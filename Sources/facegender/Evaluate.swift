@@ -47,7 +47,11 @@ struct Evaluate: ParsableCommand {
         var outcome = Evaluator.Outcome(samples: [], unreadable: [])
         var trainingCopies: Int?
         if !data.isEmpty {
-            var dataset = try LabeledDataset.union(try data.map { try LabeledDataset.load($0.path).named($0.name) })
+            let sets = try data.map { try LabeledDataset.load($0.path).named($0.name) }
+            if let scene = zip(data, sets).first(where: { $0.1.hasSceneFaces }) {
+                throw ValidationError("--data \(scene.0.path) lists faces in scene photos: evaluate it with --scenes")
+            }
+            var dataset = try LabeledDataset.union(sets)
             if let trainingData {
                 (dataset, trainingCopies) = dataset.removingCopies(of: try LabeledDataset.load(trainingData))
                 log("left out \(trainingCopies ?? 0) photos that are byte-identical to training photos")

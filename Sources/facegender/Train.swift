@@ -20,7 +20,7 @@ struct Train: AsyncParsableCommand {
             --oversample and --subclasses-by as UTKFace file names do.
             """)
 
-    @Option(help: "[NAME=]DIR: a dataset root holding Train/ and Validation/ class folders (e.g. ../shared/datasets/utkface), or Train.csv and Validation.csv of file,label[,group...]; repeat for several datasets, trained on together (their photos carry the group dataset=NAME, e.g. for --oversample dataset=celeba:0.5).")
+    @Option(help: "[NAME=]DIR: a dataset root holding Train/ and Validation/ class folders (e.g. ../shared/datasets/utkface), or Train.csv and Validation.csv of file,label[,group...], or of scene faces with perceived gender (WIDER's columns, e.g. ../shared/datasets/widerface: each face of 40 px or more, cropped from the detection that matches it); repeat for several datasets, trained on together (their photos carry the group dataset=NAME, e.g. for --oversample dataset=celeba:0.5).")
     var data: [DatasetArgument]
 
     @Option(help: "Where to write the trained model (.safetensors).")
@@ -170,8 +170,9 @@ struct Train: AsyncParsableCommand {
         let crops = FaceCrops.cached(set.samples, preprocessor: pre, detector: detector, decoder: ImageDecoder(), workers: workers,
                                      cacheDir: cacheDir.isEmpty ? nil : cacheDir, warn: log) { bar.update($0) }
         bar.finish()
-        log("\(name): \(crops.count - crops.unreadableCount) photos, \(crops.wholeImageCount) without a detected face "
-            + "(classified on the whole image), \(crops.unreadableCount) unreadable and skipped")
+        log("\(name): \(crops.count - crops.unreadableCount - crops.missedCount) photos, \(crops.wholeImageCount) without a detected face "
+            + "(classified on the whole image), \(crops.unreadableCount) unreadable and skipped"
+            + (crops.missedCount > 0 ? ", \(crops.missedCount) scene faces the detector misses left out" : ""))
         return crops
     }
 }

@@ -86,6 +86,25 @@ import Testing
         #expect(splits.test?.samples.count == 2)
     }
 
+    /// WIDER's layout: Train/ holds the scene photos, Train.csv their faces; each counted face with a perceived
+    /// gender becomes a sample that keeps its box (smaller than 40 px, invalid or "Not Sure" ones do not).
+    @Test func sceneFaceCSVsAreSamplesWithTheirBoxes() throws {
+        let root = try makeDir(["Train/a.jpg", "Validation/b.jpg"])
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let header = "file,x,y,width,height,blur,occlusion,pose,invalid,perceived_gender,perceived_age,perceived_skin\n"
+        try write(header + "Train/a.jpg,10,20,50,60,0,0,0,0,Female,Adult,V\nTrain/a.jpg,100,20,48,52,1,0,0,0,Male,Senior,II\n"
+                  + "Train/a.jpg,200,20,30,30,0,0,0,0,Male,Adult,I\nTrain/a.jpg,300,20,50,50,0,0,0,1,Male,Adult,I\n"
+                  + "Train/a.jpg,400,20,50,50,0,0,0,0,Not Sure,Adult,I\n", to: root + "/Train.csv")
+        try write(header + "Validation/b.jpg,5,5,45,45,0,0,0,0,Male,Adult,III\n", to: root + "/Validation.csv")
+        let splits = try DatasetSplits.load(root: root)
+        #expect(splits.train.classes == ["Female", "Male"] && splits.train.hasSceneFaces)
+        #expect(splits.train.samples.map(\.label) == [0, 1])
+        #expect(splits.train.samples.allSatisfy { $0.path == root + "/Train/a.jpg" })
+        #expect(splits.train.samples[0].face?.x == 10 && splits.train.samples[0].face?.height == 60)
+        #expect(splits.train.samples[0].groups["skin"] == "IV-VI" && splits.train.samples[1].groups["perceived_age"] == "Senior")
+        #expect(splits.validation.samples.count == 1)
+    }
+
     @Test func malformedCSVSplitsAreClearErrors() throws {
         let root = try makeDir(["photos/a.jpg", "Test/Male/", "Train/Male/b.jpg", "Train/Female/c.jpg"])
         defer { try? FileManager.default.removeItem(atPath: root) }

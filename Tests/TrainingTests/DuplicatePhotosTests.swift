@@ -1,3 +1,4 @@
+import FaceGenderDetection
 import FaceGenderEvaluation
 import FaceGenderTraining
 import Foundation
@@ -51,5 +52,19 @@ import Testing
         #expect(duplicates.copiesOfHeldOut == 1 && duplicates.contradicted == 3 && duplicates.repeats == 1 && duplicates.leftOut == 5)
         let kept = duplicates.kept.map { (splits.train.samples[$0].path as NSString).lastPathComponent }
         #expect(kept == ["f2.jpg", "m3.jpg"])
+    }
+
+    /// Faces of one scene photo share its bytes and differ in label; they are not duplicates.
+    @Test func facesOfOneScenePhotoAllStay() throws {
+        let root = try makeFiles([("Train/Female/f1.jpg", "same"), ("Train/Male/m1.jpg", "same"), ("Validation/Male/v.jpg", "v"), ("Validation/Female/w.jpg", "w"),
+                                  ("scene.jpg", "a scene")])
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        var splits = try DatasetSplits.load(root: root)
+        let box = FaceBox(x: 0, y: 0, width: 50, height: 50, score: 1)
+        splits.train.samples += [LabeledSample(path: root + "/scene.jpg", label: 0, face: box),
+                                 LabeledSample(path: root + "/scene.jpg", label: 1, face: box.scaled(by: 2))]
+        let duplicates = TrainingDuplicates(splits: splits)
+        #expect(duplicates.contradicted == 2 && duplicates.leftOut == 2)
+        #expect(duplicates.kept == [2, 3])
     }
 }

@@ -5,6 +5,7 @@ import FaceGenderModel
 import FaceGenderEvaluation
 import FaceGenderTraining
 import Foundation
+import TestSupport
 import Testing
 
 /// Tiny end-to-end runs: a few dozen photos, a tiny network, a couple of epochs.
@@ -51,6 +52,27 @@ import Testing
             let plane = serving.count
             #expect(Array(UnsafeBufferPointer(start: trainingBatch.data + i * plane, count: plane)) == serving.array)
         }
+    }
+
+    /// A labelled face of a scene photo is cropped from the detection that matches it; one the detector does not
+    /// find is left out (`.missed`), not classified on the whole photo.
+    @Test func sceneFacesAreCroppedFromTheirMatchingDetection() throws {
+        let portrait = try ImageDecoder().decodeFile(atPath: try utkfacePhotos("Validation", "Female", count: 1)[0].path)
+        var scene = RGBImage(width: 480, height: 320, fill: (120, 120, 120))
+        let small = Resampler.resize(portrait, width: 160, height: 160)
+        for y in 0..<160 { for x in 0..<160 { for c in 0..<3 { scene.pixels[((80 + y) * 480 + 40 + x) * 3 + c] = small.pixels[(y * 160 + x) * 3 + c] } } }
+        let path = temporaryDirectory() + ".jpg"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try JPEGEncoder.encode(scene).write(to: URL(fileURLWithPath: path))
+        let detector = try makeDetector()
+        let found = try #require(detector.detect(in: try ImageDecoder().decodeFile(atPath: path)).first)
+        let pre = FacePreprocessor(inputSide: 32)
+        let samples = [LabeledSample(path: path, label: 0, face: FaceBox(x: found.x + 3, y: found.y - 2, width: found.width, height: found.height, score: 1)),
+                       LabeledSample(path: path, label: 1, face: FaceBox(x: 330, y: 100, width: 80, height: 80, score: 1))]
+        let crops = FaceCrops.build(samples, preprocessor: pre, detector: detector, decoder: ImageDecoder(), workers: 2)
+        #expect(crops.sources == [.detected, .missed] && crops.missedCount == 1)
+        let expected = pre.crop(try ImageDecoder().decodeFile(atPath: path), face: found)
+        #expect(crops.crop(0) == expected)
     }
 
     @Test func cropCacheReadsBackWhatItWrote() throws {

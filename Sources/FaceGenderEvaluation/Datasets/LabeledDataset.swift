@@ -1,3 +1,4 @@
+import FaceGenderDetection
 import Foundation
 
 /// One labelled photo.
@@ -6,9 +7,12 @@ public struct LabeledSample: Equatable, Sendable {
     public var label: Int
     /// Group labels for per-group metrics, e.g. ["age": "20-39", "race": "Asian"].
     public var groups: [String: String]
+    /// The labelled face's box where the photo is a scene of several (`LabeledDataset.sceneFaces`): the sample is the
+    /// detection that matches it. nil: the photo's largest detected face.
+    public var face: FaceBox?
 
-    public init(path: String, label: Int, groups: [String: String] = [:]) {
-        self.path = path; self.label = label; self.groups = groups
+    public init(path: String, label: Int, groups: [String: String] = [:], face: FaceBox? = nil) {
+        self.path = path; self.label = label; self.groups = groups; self.face = face
     }
 }
 
@@ -74,6 +78,7 @@ public struct LabeledDataset: Sendable {
     /// can be compared and oversampled alike.
     public static func csv(_ path: String) throws -> LabeledDataset {
         let table = try CSVTable.read(path)
+        if isSceneTable(table) { return try sceneFaces(path) }
         let header = table.header
         guard header.count >= 2 else { throw DatasetError.badCSV(path: path, line: 1, reason: "header needs at least file,label") }
         let rows = table.rows.map { cols in
@@ -86,6 +91,32 @@ public struct LabeledDataset: Sendable {
         let index = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, $0) })
         return LabeledDataset(classes: classes, samples: rows.map { LabeledSample(path: $0.0, label: index[$0.1]!, groups: $0.2) })
     }
+
+    /// Whether a CSV lists faces in scene photos with perceived gender (`SceneDataset`'s columns) rather than photos.
+    static func isSceneTable(_ table: CSVTable) -> Bool {
+        Set(["file", "x", "y", "width", "height", "perceived_gender"]).isSubset(of: table.header)
+    }
+
+    /// Scene photos' faces (WIDER's CSV) as samples: each counted face (`DetectionMetrics`) with a perceived gender
+    /// of Female or Male, its box kept; groups as `evaluate --scenes` reports them (skin band, perceived skin and
+    /// age, pose, occlusion, blur).
+    public static func sceneFaces(_ path: String, metrics: DetectionMetrics = DetectionMetrics()) throws -> LabeledDataset {
+        let classes = ["Female", "Male"]
+        let scenes = try SceneDataset.load(csv: path)
+        let samples = scenes.photos.flatMap { photo in
+            photo.faces.compactMap { face -> LabeledSample? in
+                guard metrics.counts(face), let label = face.attributes["perceived_gender"].flatMap({ classes.firstIndex(of: $0) }) else {
+                    return nil
+                }
+                return LabeledSample(path: photo.path, label: label, groups: SceneEvaluator.groups(face, dataset: nil), face: face.box)
+            }
+        }
+        guard !samples.isEmpty else { throw DatasetError.badCSV(path: path, line: 2, reason: "no face of 40 px or more with a perceived gender") }
+        return LabeledDataset(classes: classes, samples: samples)
+    }
+
+    /// Whether any sample is a face in a scene photo.
+    public var hasSceneFaces: Bool { samples.contains { $0.face != nil } }
 
     /// A folder of class folders, or a CSV file.
     public static func load(_ path: String) throws -> LabeledDataset {
@@ -147,9 +178,14 @@ public struct DatasetSplits: Sendable {
         return DatasetSplits(train: train, validation: validation, test: test)
     }
 
-    /// The folder wins when both a folder and a CSV of the split exist.
+    /// The folder wins when both a folder and a CSV of the split exist, unless the CSV lists scene faces (then the
+    /// folder holds their photos, as widerface/ does).
     public static func split(_ name: String, of root: String) throws -> LabeledDataset {
-        for path in [root + "/" + name, root + "/" + name + ".csv"] where FileManager.default.fileExists(atPath: path) {
+        let csvPath = root + "/" + name + ".csv"
+        if FileManager.default.fileExists(atPath: csvPath), LabeledDataset.isSceneTable(try CSVTable.read(csvPath)) {
+            return try LabeledDataset.sceneFaces(csvPath)
+        }
+        for path in [root + "/" + name, csvPath] where FileManager.default.fileExists(atPath: path) {
             return try LabeledDataset.load(path)
         }
         throw DatasetError.missingSplit(root: root, split: name)

@@ -12,6 +12,11 @@ public enum CropSource: UInt8, Sendable {
     case detected = 1
     /// No face found: the whole photo, as at serving time.
     case wholeImage = 2
+    /// A labelled face of a scene photo that the detector does not find: left out, as `evaluate --scenes` leaves it.
+    case missed = 3
+
+    /// Whether the crop trains and validates (unreadable photos and missed scene faces do not).
+    public var isUsable: Bool { self == .detected || self == .wholeImage }
 }
 
 /// Every sample decoded, detected and cropped once (the serving path's first step), held in memory as
@@ -27,6 +32,7 @@ public struct FaceCrops: Sendable {
     public var count: Int { sources.count }
     public var unreadableCount: Int { sources.filter { $0 == .unreadable }.count }
     public var wholeImageCount: Int { sources.filter { $0 == .wholeImage }.count }
+    public var missedCount: Int { sources.filter { $0 == .missed }.count }
 
     public func crop(_ i: Int) -> RGBImage {
         let n = side * side * 3
@@ -50,12 +56,23 @@ public struct FaceCrops: Sendable {
                     var i = w
                     while i < samples.count {
                         if let image = try? decoder.decodeFile(atPath: samples[i].path) {
-                            let face = detector.detect(in: image).first
-                            let box = face ?? preprocessor.wholeImageBox(image)
-                            let crop = preprocessor.crop(image, face: box)
-                            crop.pixels.withUnsafeBufferPointer { (pix.baseAddress! + i * n).update(from: $0.baseAddress!, count: n) }
-                            src[i] = face == nil ? .wholeImage : .detected
-                            ins[i] = preprocessor.insideOfCrop(image, face: box)
+                            let found = detector.detect(in: image)
+                            if let labelled = samples[i].face {
+                                // A scene's face: the detection that matches it, as `evaluate --scenes` crops it.
+                                if let face = found.filter({ $0.iou(labelled) >= matchingIoU }).max(by: { $0.iou(labelled) < $1.iou(labelled) }) {
+                                    store(preprocessor.crop(image, face: face), at: i, into: pix)
+                                    src[i] = .detected
+                                    ins[i] = preprocessor.insideOfCrop(image, face: face)
+                                } else {
+                                    src[i] = .missed
+                                }
+                            } else {
+                                let face = found.first
+                                let box = face ?? preprocessor.wholeImageBox(image)
+                                store(preprocessor.crop(image, face: box), at: i, into: pix)
+                                src[i] = face == nil ? .wholeImage : .detected
+                                ins[i] = preprocessor.insideOfCrop(image, face: box)
+                            }
                         }
                         lock.lock(); done += 1; let d = done; lock.unlock()
                         if w == 0 { progress?(d) }
@@ -68,6 +85,14 @@ public struct FaceCrops: Sendable {
         return FaceCrops(side: side, pixels: pixels, sources: sources, inside: inside)
     }
 
+    /// A labelled scene face and a detection are the same face from this overlap on (`DetectionMetrics`' default).
+    static let matchingIoU = DetectionMetrics().iou
+
+    private static func store(_ crop: RGBImage, at i: Int, into pixels: UnsafeMutableBufferPointer<UInt8>) {
+        let n = crop.pixels.count
+        crop.pixels.withUnsafeBufferPointer { (pixels.baseAddress! + i * n).update(from: $0.baseAddress!, count: n) }
+    }
+
     /// Loads from `cacheDir` when a cache for exactly these inputs exists, else builds and saves one. A cache that
     /// cannot be written costs only time (the next run builds the crops again): `warn` says so and why.
     public static func cached(_ samples: [LabeledSample], preprocessor: FacePreprocessor, detector: FaceDetector,
@@ -78,7 +103,10 @@ public struct FaceCrops: Sendable {
         }
         // Bump the version whenever decoding, detection or cropping code changes what a crop contains.
         var key = "crops-v3|\(preprocessor)|\(detector.settings)"
-        for s in samples { key += "|" + s.path }
+        for s in samples {
+            key += "|" + s.path
+            if let f = s.face { key += "@\(f.x),\(f.y),\(f.width),\(f.height)" }
+        }
         let file = cacheDir + "/crops-\(StableHash.hex(key)).bin"
         if let data = FileManager.default.contents(atPath: file), let crops = decode(data, count: samples.count, side: preprocessor.cropSide) {
             return crops

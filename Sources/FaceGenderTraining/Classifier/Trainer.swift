@@ -87,7 +87,7 @@ public final class Trainer {
     /// The epoch's sample order: a shuffle seeded by (seed, epoch) alone, with oversampled groups drawn more often.
     func order(epoch: Int) -> [Int] {
         var rng = RandomGenerator(seed: config.seed &+ UInt64(epoch + 1) &* 0xD1B5_4A32_D192_ED03)
-        let readable = train.crops.sources.indices.filter { train.crops.sources[$0] != .unreadable }
+        let readable = train.crops.sources.indices.filter { train.crops.sources[$0].isUsable }
         guard !config.oversample.isEmpty, trainGroups.count == train.targets.count else { return readable.shuffled(using: &rng) }
         return GroupOversampling.epochOrder(readable, factors: { GroupOversampling.factor(config.oversample, groups: trainGroups[$0]) },
                                             using: &rng)
@@ -193,7 +193,7 @@ public final class Trainer {
     /// The validation accuracy of each dataset, from the per-class logits of the readable validation crops.
     private func accuracyByDataset(_ logits: [Float]) -> [String: Double] {
         guard !validationDatasets.isEmpty else { return [:] }
-        let readable = validation.crops.sources.indices.filter { validation.crops.sources[$0] != .unreadable }
+        let readable = validation.crops.sources.indices.filter { validation.crops.sources[$0].isUsable }
         let k = info.classes.count
         var counts: [String: (right: Int, all: Int)] = [:]
         for (row, i) in readable.enumerated() {
@@ -220,10 +220,10 @@ public final class Trainer {
         return (nll, Metrics.accuracy(labels: labels, predicted: predicted), logits)
     }
 
-    /// Per-class logits of every readable crop, `batchSize` crops per call of `forward`, and their labels.
+    /// Per-class logits of every usable crop, `batchSize` crops per call of `forward`, and their labels.
     public static func logits(crops: FaceCrops, labels: [Int], batchSize: Int,
                               forward: ([RGBImage]) -> Tensor) -> ([Float], [Int]) {
-        let readable = crops.sources.indices.filter { crops.sources[$0] != .unreadable }
+        let readable = crops.sources.indices.filter { crops.sources[$0].isUsable }
         var out: [Float] = []
         var start = 0
         while start < readable.count {

@@ -10,11 +10,15 @@ public struct TrainingDuplicates: Sendable, CustomStringConvertible {
     /// Indices into the Train split's samples that stay, in order.
     public let kept: [Int]
 
+    /// Faces in scene photos (several per photo, splits disjoint by photo) are not compared: they all stay.
     public init(splits: DatasetSplits) {
         let held = [splits.validation] + (splits.test.map { [$0] } ?? [])
-        let photos = splits.train.samples.map { ($0.path, splits.train.classes[$0.label]) }
-            + held.flatMap { set in set.samples.map { ($0.path, set.classes[$0.label]) } }
-        let trainCount = splits.train.samples.count
+        let portraits = { (set: LabeledDataset) in set.samples.filter { $0.face == nil } }
+        let photos = portraits(splits.train).map { ($0.path, splits.train.classes[$0.label]) }
+            + held.flatMap { set in portraits(set).map { ($0.path, set.classes[$0.label]) } }
+        // Indices of the compared training samples in the Train split.
+        let compared = splits.train.samples.indices.filter { splits.train.samples[$0].face == nil }
+        let trainCount = compared.count
         var dropped = Set<Int>()
         for group in DuplicatePhotos(paths: photos.map(\.0)).groups {
             let inTrain = group.filter { $0 < trainCount }
@@ -26,7 +30,8 @@ public struct TrainingDuplicates: Sendable, CustomStringConvertible {
                 repeats += inTrain.count - 1; dropped.formUnion(inTrain.dropFirst())
             }
         }
-        kept = (0..<trainCount).filter { !dropped.contains($0) }
+        let droppedSamples = Set(dropped.map { compared[$0] })
+        kept = splits.train.samples.indices.filter { !droppedSamples.contains($0) }
     }
 
     public var leftOut: Int { copiesOfHeldOut + contradicted + repeats }
