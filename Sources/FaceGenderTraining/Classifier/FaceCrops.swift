@@ -56,21 +56,11 @@ public struct FaceCrops: Sendable {
                     var i = w
                     while i < samples.count {
                         if let image = try? decoder.decodeFile(atPath: samples[i].path) {
-                            let found = detector.detect(in: image)
-                            if let labelled = samples[i].face {
-                                // A scene's face: the detection that matches it, as `evaluate --scenes` crops it.
-                                if let face = found.filter({ $0.iou(labelled) >= matchingIoU }).max(by: { $0.iou(labelled) < $1.iou(labelled) }) {
-                                    store(preprocessor.crop(image, face: face), at: i, into: pix)
-                                    src[i] = .detected
-                                    ins[i] = preprocessor.insideOfCrop(image, face: face)
-                                } else {
-                                    src[i] = .missed
-                                }
-                            } else {
-                                let face = found.first
-                                let box = face ?? preprocessor.wholeImageBox(image)
-                                store(preprocessor.crop(image, face: box), at: i, into: pix)
-                                src[i] = face == nil ? .wholeImage : .detected
+                            let (box, source) = faceBox(samples[i], in: image, preprocessor: preprocessor, detector: detector)
+                            src[i] = source
+                            if let box {
+                                let crop = preprocessor.crop(image, face: box)
+                                crop.pixels.withUnsafeBufferPointer { (pix.baseAddress! + i * n).update(from: $0.baseAddress!, count: n) }
                                 ins[i] = preprocessor.insideOfCrop(image, face: box)
                             }
                         }
@@ -88,9 +78,17 @@ public struct FaceCrops: Sendable {
     /// A labelled scene face and a detection are the same face from this overlap on (`DetectionMetrics`' default).
     static let matchingIoU = DetectionMetrics().iou
 
-    private static func store(_ crop: RGBImage, at i: Int, into pixels: UnsafeMutableBufferPointer<UInt8>) {
-        let n = crop.pixels.count
-        crop.pixels.withUnsafeBufferPointer { (pixels.baseAddress! + i * n).update(from: $0.baseAddress!, count: n) }
+    /// Where a sample's crop comes from: the photo's largest detected face, else the whole photo; for a scene's face,
+    /// the detection that matches it, as `evaluate --scenes` crops it, else none (`.missed`).
+    static func faceBox(_ sample: LabeledSample, in image: RGBImage, preprocessor: FacePreprocessor,
+                        detector: FaceDetector) -> (box: FaceBox?, source: CropSource) {
+        let found = detector.detect(in: image)
+        guard let labelled = sample.face else {
+            guard let face = found.first else { return (preprocessor.wholeImageBox(image), .wholeImage) }
+            return (face, .detected)
+        }
+        let match = found.filter { $0.iou(labelled) >= matchingIoU }.max { $0.iou(labelled) < $1.iou(labelled) }
+        return (match, match == nil ? .missed : .detected)
     }
 
     /// Loads from `cacheDir` when a cache for exactly these inputs exists, else builds and saves one. A cache that
