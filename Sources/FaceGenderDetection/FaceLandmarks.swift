@@ -42,13 +42,4 @@ public struct FaceLandmarks: Equatable, Codable, Sendable {
         let m = map { Point(x: width - $0.x, y: $0.y) }
         return FaceLandmarks(leftEye: m.rightEye, rightEye: m.leftEye, nose: m.nose, mouthLeft: m.mouthRight, mouthRight: m.mouthLeft)
     }
-
-    /// Degrees by which the line from the left eye to the right eye is turned clockwise from the horizontal.
-    public var eyeLineAngle: Double {
-        (atan2(rightEye.y - leftEye.y, rightEye.x - leftEye.x) * 180 / .pi)
-    }
 }
-
-#if canImport(Glibc)
-import Glibc
-#endif

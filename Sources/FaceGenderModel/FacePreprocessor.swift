@@ -18,30 +18,11 @@ public struct FacePreprocessor: Codable, Equatable, Sendable {
     /// without running out of pixels.
     public var contextScale: Double
     public var normalization: Normalization
-    /// Whether the crop is turned so that the eyes are level (with a detector that finds landmarks).
-    public var alignment: FaceAlignment
 
     public init(inputSide: Int = 64, faceMargin: Double = 1.2, contextScale: Double = 1.25,
-                normalization: Normalization = .standard, alignment: FaceAlignment = .none) {
+                normalization: Normalization = .standard) {
         self.inputSide = inputSide; self.faceMargin = faceMargin
-        self.contextScale = contextScale; self.normalization = normalization; self.alignment = alignment
-    }
-
-    private enum CodingKeys: String, CodingKey { case inputSide, faceMargin, contextScale, normalization, alignment }
-
-    /// Model files from before alignment existed crop as the detector's box says (`.none`).
-    public init(from decoder: Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(inputSide: try c.decode(Int.self, forKey: .inputSide), faceMargin: try c.decode(Double.self, forKey: .faceMargin),
-                  contextScale: try c.decode(Double.self, forKey: .contextScale),
-                  normalization: try c.decode(Normalization.self, forKey: .normalization),
-                  alignment: try c.decodeIfPresent(FaceAlignment.self, forKey: .alignment) ?? .none)
-    }
-
-    /// The tilt the crop undoes: the eye line's with `.eyesLevel` and landmarks, else the detector's own.
-    public func angle(of face: FaceBox) -> Double {
-        guard alignment == .eyesLevel, let landmarks = face.landmarks else { return face.angle }
-        return landmarks.eyeLineAngle
+        self.contextScale = contextScale; self.normalization = normalization
     }
 
     public var cropSide: Int { Int((Double(inputSide) * contextScale).rounded()) }
@@ -55,7 +36,7 @@ public struct FacePreprocessor: Codable, Equatable, Sendable {
     }
 
     public func crop(_ image: RGBImage, face: FaceBox) -> RGBImage {
-        let region = cropRegion(face), angle = angle(of: face)
+        let region = cropRegion(face), angle = face.angle
         guard angle != 0 else { return Resampler.resample(image, region: region, width: cropSide, height: cropSide) }
         // A tilted face is cropped upright.
         return Rotation.square(image, centre: (region.x + region.width / 2, region.y + region.height / 2), side: region.width,
@@ -72,7 +53,7 @@ public struct FacePreprocessor: Codable, Equatable, Sendable {
     /// The pixels of `crop(image, face:)` that come from inside the photo; the rest are its edges replicated.
     /// Crops of tilted faces count as whole (their inside is not a rectangle; training leaves them as they are).
     public func insideOfCrop(_ image: RGBImage, face: FaceBox) -> CropInside {
-        guard angle(of: face) == 0 else { return .whole(side: cropSide) }
+        guard face.angle == 0 else { return .whole(side: cropSide) }
         let r = cropRegion(face), k = Double(cropSide) / r.width
         func clamp(_ v: Double) -> UInt16 { UInt16(max(0, min(Double(cropSide), v))) }
         return CropInside(x0: clamp(((0 - r.x) * k).rounded(.up)), y0: clamp(((0 - r.y) * k).rounded(.up)),
@@ -94,12 +75,4 @@ public struct FacePreprocessor: Codable, Equatable, Sendable {
         write(crop(image, face: face), into: t, index: 0)
         return t
     }
-}
-
-/// How a face crop is turned before the network sees it.
-public enum FaceAlignment: String, Codable, Sendable, CaseIterable {
-    /// As the detector's box stands (upright, or by the tilt the detector found).
-    case none
-    /// Turned so that the eyes are level; faces without landmarks are taken as they stand.
-    case eyesLevel = "eyes-level"
 }

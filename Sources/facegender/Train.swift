@@ -38,8 +38,6 @@ struct Train: AsyncParsableCommand {
     @Option(help: "Side of the network input in pixels.") var inputSide = 64
     @Option(help: "The network sees the detected face box enlarged this many times (hair, jaw, some background).")
     var faceMargin = 1.2
-    @Option(help: "Crop alignment: none, or eyes-level (turn each crop so the eyes are level; needs a detector with landmarks).")
-    var alignment: FaceAlignment = .none
     @Option(help: "Maximum number of epochs.") var epochs = 30
     @Option(help: "Images per step.") var batchSize = 64
     @Option(help: "Peak learning rate.") var learningRate: Float = 2e-3
@@ -117,7 +115,7 @@ struct Train: AsyncParsableCommand {
             log(duplicates.description)
             splits.train.samples = duplicates.kept.map { splits.train.samples[$0] }
         }
-        let preprocessor = FacePreprocessor(inputSide: inputSide, faceMargin: faceMargin, alignment: alignment)
+        let preprocessor = FacePreprocessor(inputSide: inputSide, faceMargin: faceMargin)
         let detector = try detection.make()
         log("data: \(splits.train.samples.count) train, \(splits.validation.samples.count) validation photos; classes \(splits.train.classes)")
 
@@ -182,7 +180,6 @@ func log(_ message: String) {
 }
 
 extension TrainingConfig.ScheduleKind: ExpressibleByArgument {}
-extension FaceAlignment: ExpressibleByArgument {}
 
 /// Turns SIGINT/SIGTERM into a stop request, so training checkpoints before it exits.
 final class StopSignals {

@@ -2,6 +2,7 @@ import FaceGenderDetection
 import FaceGenderEngine
 import FaceGenderImaging
 import FaceGenderModel
+import Foundation
 import Testing
 
 @Suite struct ClassifierTests {
@@ -127,37 +128,4 @@ import Testing
         #expect(gated.parameterCount <= 2_000_000)
         #expect(Double(gated.forwardFlops) / Double(plain.forwardFlops) < 1.02)
     }
-}
-
-import Foundation
-
-/// `eyes-level` alignment turns the crop so the eye line is horizontal; without landmarks, or with `none`, the box
-/// is taken as it stands.
-@Test func eyesLevelAlignmentLevelsTheEyes() {
-    var image = RGBImage(width: 200, height: 200)
-    let centre = (x: 100.0, y: 100.0), tilt = 30.0 * .pi / 180
-    // Eyes 40 px apart around the centre, the line turned by 30 degrees (right eye lower: y points down).
-    let eyes = [-20.0, 20.0].map { d in (x: centre.x + d * cos(tilt), y: centre.y - 10 + d * sin(tilt)) }
-    for eye in eyes { for y in -2...2 { for x in -2...2 { for c in 0..<3 {
-        image.pixels[((Int(eye.y) + y) * 200 + Int(eye.x) + x) * 3 + c] = 255
-    } } } }
-    let landmarks = FaceLandmarks([eyes[0].x, eyes[0].y, eyes[1].x, eyes[1].y, 100, 110, 90, 125, 110, 125])
-    let face = FaceBox(x: 60, y: 60, width: 80, height: 80, score: 1, landmarks: landmarks)
-    func eyeRows(_ alignment: FaceAlignment, _ box: FaceBox) -> (left: Double, right: Double) {
-        let crop = FacePreprocessor(inputSide: 64, alignment: alignment).crop(image, face: box)
-        // The mean row of the bright pixels in the left and in the right half of the crop.
-        func row(_ xs: Range<Int>) -> Double {
-            var sum = 0.0, n = 0.0
-            for y in 0..<crop.height { for x in xs where crop.pixels[(y * crop.width + x) * 3] > 100 { sum += Double(y); n += 1 } }
-            return sum / max(n, 1)
-        }
-        return (row(0..<(crop.width / 2)), row((crop.width / 2)..<crop.width))
-    }
-    let aligned = eyeRows(.eyesLevel, face), plain = eyeRows(.none, face)
-    #expect(abs(aligned.left - aligned.right) < 1.5, "aligned eyes at rows \(aligned)")
-    #expect(plain.right - plain.left > 10, "unaligned eyes at rows \(plain)")
-    var bare = face
-    bare.landmarks = nil
-    #expect(eyeRows(.eyesLevel, bare).right - eyeRows(.eyesLevel, bare).left > 10, "no landmarks: as it stands")
-    #expect(abs(landmarks.eyeLineAngle - 30) < 1e-9)
 }
