@@ -4,15 +4,11 @@ import FaceGenderImaging
 public struct FaceBox: Equatable, Codable, Sendable {
     public var x: Double, y: Double, width: Double, height: Double
     public var score: Double
-    /// In-plane tilt of the face in degrees: the face is upright in the box turned by this angle about its
-    /// centre (see `Rotation`); 0 for faces found upright.
-    public var angle: Double
     /// The five landmarks, when the detector finds them.
     public var landmarks: FaceLandmarks?
 
-    public init(x: Double, y: Double, width: Double, height: Double, score: Double, angle: Double = 0,
-                landmarks: FaceLandmarks? = nil) {
-        self.x = x; self.y = y; self.width = width; self.height = height; self.score = score; self.angle = angle
+    public init(x: Double, y: Double, width: Double, height: Double, score: Double, landmarks: FaceLandmarks? = nil) {
+        self.x = x; self.y = y; self.width = width; self.height = height; self.score = score
         self.landmarks = landmarks
     }
 
@@ -31,7 +27,7 @@ public struct FaceBox: Equatable, Codable, Sendable {
     /// extend past the edges, which the crop handles by edge padding).
     public func clipped(width w: Int, height h: Int) -> FaceBox {
         let x0 = max(0, x), y0 = max(0, y), x1 = min(Double(w), x + width), y1 = min(Double(h), y + height)
-        return FaceBox(x: x0, y: y0, width: max(0, x1 - x0), height: max(0, y1 - y0), score: score, angle: angle, landmarks: landmarks)
+        return FaceBox(x: x0, y: y0, width: max(0, x1 - x0), height: max(0, y1 - y0), score: score, landmarks: landmarks)
     }
 }
 

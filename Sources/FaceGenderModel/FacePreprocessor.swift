@@ -36,11 +36,7 @@ public struct FacePreprocessor: Codable, Equatable, Sendable {
     }
 
     public func crop(_ image: RGBImage, face: FaceBox) -> RGBImage {
-        let region = cropRegion(face), angle = face.angle
-        guard angle != 0 else { return Resampler.resample(image, region: region, width: cropSide, height: cropSide) }
-        // A tilted face is cropped upright.
-        return Rotation.square(image, centre: (region.x + region.width / 2, region.y + region.height / 2), side: region.width,
-                               degrees: angle, outSide: cropSide)
+        Resampler.resample(image, region: cropRegion(face), width: cropSide, height: cropSide)
     }
 
     /// The square of the photo that `crop` resamples.
@@ -51,9 +47,7 @@ public struct FacePreprocessor: Codable, Equatable, Sendable {
     }
 
     /// The pixels of `crop(image, face:)` that come from inside the photo; the rest are its edges replicated.
-    /// Crops of tilted faces count as whole (their inside is not a rectangle; training leaves them as they are).
     public func insideOfCrop(_ image: RGBImage, face: FaceBox) -> CropInside {
-        guard face.angle == 0 else { return .whole(side: cropSide) }
         let r = cropRegion(face), k = Double(cropSide) / r.width
         func clamp(_ v: Double) -> UInt16 { UInt16(max(0, min(Double(cropSide), v))) }
         return CropInside(x0: clamp(((0 - r.x) * k).rounded(.up)), y0: clamp(((0 - r.y) * k).rounded(.up)),

@@ -59,26 +59,3 @@ import Testing
         #expect(crop == original)
     }
 }
-
-/// A tilted face is cropped upright: the crop of a turned photo at the turned box matches the upright crop.
-@Suite struct TiltedCropTests {
-    @Test func tiltedCropMatchesTheUprightCrop() throws {
-        let photo = try ImageDecoder().decodeFile(atPath: utkfacePhotos("Test", "Male", count: 1)[0].path)
-        var canvas = RGBImage(width: 400, height: 400, fill: (90, 90, 90))
-        for y in 0..<200 { for x in 0..<200 { for c in 0..<3 { canvas.pixels[((100 + y) * 400 + 100 + x) * 3 + c] = photo.pixels[(y * 200 + x) * 3 + c] } } }
-        let pre = FacePreprocessor()
-        let box = FaceBox(x: 140, y: 140, width: 120, height: 120, score: 1)
-        let upright = pre.crop(canvas, face: box)
-        // Turning the canvas by 30° about its centre (the box centre) tilts the face by -30°.
-        let turned = Rotation.rotated(canvas, degrees: 30)
-        var tiltedBox = box
-        tiltedBox.angle = -30
-        let recovered = pre.crop(turned, face: tiltedBox)
-        let unturned = pre.crop(turned, face: box)
-        func meanDifference(_ a: RGBImage, _ b: RGBImage) -> Double {
-            Double(zip(a.pixels, b.pixels).reduce(0) { $0 + abs(Int($1.0) - Int($1.1)) }) / Double(a.pixels.count)
-        }
-        #expect(meanDifference(recovered, upright) < 8, "\(meanDifference(recovered, upright))")
-        #expect(meanDifference(unturned, upright) > 2 * meanDifference(recovered, upright))
-    }
-}

@@ -41,7 +41,8 @@ public enum DetectorFileError: Error, CustomStringConvertible {
 }
 
 /// The learned face detector (`DetectorNetwork`): boxes with five landmarks, at any photo size and any number of
-/// faces, frame-filling ones included (`LargeFacePass`). Safe to call from several threads: each call takes a network of its own from a small pool.
+/// faces, frame-filling ones included (`LargeFacePass`). Safe to call from several threads: each call takes a
+/// network of its own from a small pool.
 public final class LearnedFaceDetector: FaceDetector, @unchecked Sendable {
     public let info: DetectorInfo
     /// How photos are scaled for the network (the model's own unless the caller chose another long side).
@@ -172,7 +173,7 @@ public final class LearnedFaceDetector: FaceDetector, @unchecked Sendable {
 extension FaceBox {
     /// The box and its landmarks with every coordinate multiplied by `factor`.
     public func scaled(by factor: Double) -> FaceBox {
-        FaceBox(x: x * factor, y: y * factor, width: width * factor, height: height * factor, score: score, angle: angle,
+        FaceBox(x: x * factor, y: y * factor, width: width * factor, height: height * factor, score: score,
                 landmarks: landmarks?.map { FaceLandmarks.Point(x: $0.x * factor, y: $0.y * factor) })
     }
 }
