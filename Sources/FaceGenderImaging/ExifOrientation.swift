@@ -40,10 +40,10 @@ public enum ExifOrientation: Int, Sendable {
         return nil
     }
 
-    /// Returns the image as it should be displayed.
     /// Whether the upright photo's width is the stored image's height (the four transposing orientations).
     public var swapsAxes: Bool { rawValue >= ExifOrientation.leftMirrored.rawValue }
 
+    /// Returns the image as it should be displayed.
     public func apply(to image: RGBImage) -> RGBImage {
         if self == .up { return image }
         let w = image.width, h = image.height

@@ -76,10 +76,12 @@ public struct LabeledDataset: Sendable {
     /// A CSV of `file,label[,group columns...]` with a header row; files are relative to the CSV's folder. An `age`
     /// column of whole years gives the age groups that UTKFace names give (band, summary, detail), so that datasets
     /// can be compared and oversampled alike.
-    public static func csv(_ path: String) throws -> LabeledDataset {
-        let table = try CSVTable.read(path)
-        if isSceneTable(table) { return try sceneFaces(path) }
-        let header = table.header
+    public static func csv(_ path: String) throws -> LabeledDataset { try csv(CSVTable.read(path)) }
+
+    /// `csv(_:)` of a table already read; scene tables give `sceneFaces`.
+    static func csv(_ table: CSVTable) throws -> LabeledDataset {
+        if isSceneTable(table) { return try sceneFaces(table) }
+        let path = table.path, header = table.header
         guard header.count >= 2 else { throw DatasetError.badCSV(path: path, line: 1, reason: "header needs at least file,label") }
         let rows = table.rows.map { cols in
             var groups = Dictionary(uniqueKeysWithValues: zip(header.dropFirst(2), cols.dropFirst(2)))
@@ -100,9 +102,9 @@ public struct LabeledDataset: Sendable {
     /// Scene photos' faces (WIDER's CSV) as samples: each counted face (`DetectionMetrics`) with a perceived gender
     /// of Female or Male, its box kept; groups as `evaluate --scenes` reports them (skin band, perceived skin and
     /// age, pose, occlusion, blur).
-    public static func sceneFaces(_ path: String, metrics: DetectionMetrics = DetectionMetrics()) throws -> LabeledDataset {
+    public static func sceneFaces(_ table: CSVTable, metrics: DetectionMetrics = DetectionMetrics()) throws -> LabeledDataset {
         let classes = ["Female", "Male"]
-        let scenes = try SceneDataset.load(csv: path)
+        let scenes = try SceneDataset.load(table: table)
         let samples = scenes.photos.flatMap { photo in
             photo.faces.compactMap { face -> LabeledSample? in
                 guard metrics.counts(face), let label = face.attributes["perceived_gender"].flatMap({ classes.firstIndex(of: $0) }) else {
@@ -111,7 +113,9 @@ public struct LabeledDataset: Sendable {
                 return LabeledSample(path: photo.path, label: label, groups: SceneEvaluator.groups(face, dataset: nil), face: face.box)
             }
         }
-        guard !samples.isEmpty else { throw DatasetError.badCSV(path: path, line: 2, reason: "no face of 40 px or more with a perceived gender") }
+        guard !samples.isEmpty else {
+            throw DatasetError.badCSV(path: table.path, line: 2, reason: "no face of \(Int(metrics.minimumSide)) px or more with a perceived gender")
+        }
         return LabeledDataset(classes: classes, samples: samples)
     }
 
@@ -181,13 +185,13 @@ public struct DatasetSplits: Sendable {
     /// The folder wins when both a folder and a CSV of the split exist, unless the CSV lists scene faces (then the
     /// folder holds their photos, as widerface/ does).
     public static func split(_ name: String, of root: String) throws -> LabeledDataset {
-        let csvPath = root + "/" + name + ".csv"
-        if FileManager.default.fileExists(atPath: csvPath), LabeledDataset.isSceneTable(try CSVTable.read(csvPath)) {
-            return try LabeledDataset.sceneFaces(csvPath)
+        let folder = root + "/" + name, csvPath = folder + ".csv"
+        let hasFolder = FileManager.default.fileExists(atPath: folder)
+        if FileManager.default.fileExists(atPath: csvPath) {
+            let table = try CSVTable.read(csvPath)
+            if LabeledDataset.isSceneTable(table) || !hasFolder { return try LabeledDataset.csv(table) }
         }
-        for path in [root + "/" + name, csvPath] where FileManager.default.fileExists(atPath: path) {
-            return try LabeledDataset.load(path)
-        }
-        throw DatasetError.missingSplit(root: root, split: name)
+        guard hasFolder else { throw DatasetError.missingSplit(root: root, split: name) }
+        return try LabeledDataset.folder(folder)
     }
 }

@@ -33,8 +33,9 @@ public struct SceneDataset: Sendable {
 
     public var photos: [Photo]
 
-    public static func load(csv path: String) throws -> SceneDataset {
-        let table = try CSVTable.read(path)
+    public static func load(csv path: String) throws -> SceneDataset { try load(table: CSVTable.read(path)) }
+
+    public static func load(table: CSVTable) throws -> SceneDataset {
         let c = try table.columns(["file", "x", "y", "width", "height", "invalid"])
         let attributeColumns = ["blur", "occlusion", "pose", "perceived_gender", "perceived_age", "perceived_skin"]
             .compactMap { name in table.header.firstIndex(of: name).map { (name, $0) } }
@@ -48,7 +49,7 @@ public struct SceneDataset: Sendable {
             for (name, column) in attributeColumns where !row[column].isEmpty { attributes[name] = row[column] }
             faces[file, default: []].append(Face(box: box, invalid: row[c[5]] == "1", attributes: attributes))
         }
-        guard !order.isEmpty else { throw DatasetError.badCSV(path: path, line: 2, reason: "no faces listed after the header") }
+        guard !order.isEmpty else { throw DatasetError.badCSV(path: table.path, line: 2, reason: "no faces listed after the header") }
         return SceneDataset(photos: order.map { Photo(path: $0, faces: faces[$0]!) })
     }
 }
