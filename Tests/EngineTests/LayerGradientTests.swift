@@ -93,6 +93,15 @@ import Testing
         check.check(Residual(body: body, shortcut: shortcut), input: randomTensor([2, 2, 6, 6], seed: 18), mode: .training)
     }
 
+    @Test func ensembleMean() {
+        var rng = RandomGenerator(seed: 34)
+        let members = (0..<3).map { j in
+            Sequential([Conv2D(name: "m\(j)", inChannels: 2, outChannels: 3, kernel: 3, padding: 1, parallelism: one, rng: &rng),
+                        BatchNorm2D(name: "bn\(j)", channels: 3, parallelism: one)])
+        }
+        check.check(EnsembleMean(members: members), input: randomTensor([2, 2, 5, 5], seed: 35), mode: .training)
+    }
+
     @Test func squeezeExcite() {
         var rng = RandomGenerator(seed: 30)
         check.check(SqueezeExcite(name: "se", channels: 8, reduction: 4, rng: &rng), input: randomTensor([3, 8, 3, 4], seed: 31), mode: .training)

@@ -26,6 +26,48 @@ import Testing
         #expect(net.forward(x, mode: .inference).array == loaded.forward(x, mode: .inference).array)
     }
 
+    @Test func ensembleAnswersTheMeanOfItsMembers() throws {
+        let members = try (0..<2).map { seed -> StoredNetwork in
+            let net = try Network(spec: NetworkTests.smallSpec, seed: UInt64(seed + 3), parallelism: Parallelism(workers: 1))
+            _ = net.forward(randomTensor([4, 1, 8, 8], seed: 9 + UInt64(seed), scale: 3), mode: .training)
+            let path = temporaryPath("member\(seed).safetensors")
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            try ModelFile.save(net, metadata: [:], to: path)
+            return try ModelFile.read(from: path)
+        }
+        let joined = try StoredNetwork.ensemble(of: members, path: "joined")
+        let ensemble = try joined.network(parallelism: Parallelism(workers: 2))
+        #expect(joined.spec.memberCount == 2 && members[0].spec.memberCount == 1)
+        #expect(ensemble.parameterCount == 2 * (try members[0].network(parallelism: Parallelism(workers: 1))).parameterCount)
+        #expect(ensemble.forwardFlops == 2 * (try members[0].network(parallelism: Parallelism(workers: 1))).forwardFlops)
+        let x = randomTensor([3, 1, 8, 8], seed: 11)
+        let outputs = try members.map { try $0.network(parallelism: Parallelism(workers: 1)).forward(x, mode: .inference).array }
+        let mean = ensemble.forward(x, mode: .inference).array
+        for i in mean.indices { #expect(abs(mean[i] - (outputs[0][i] + outputs[1][i]) / 2) < 1e-5) }
+        // Saved and read back, the ensemble is an ordinary model file.
+        let path = temporaryPath("ensemble.safetensors")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try ModelFile.save(ensemble, metadata: [:], to: path)
+        #expect(try ModelFile.read(from: path).network(parallelism: Parallelism(workers: 1)).forward(x, mode: .inference).array == mean)
+    }
+
+    @Test func ensembleOfMismatchedNetworksIsATypedError() throws {
+        func stored(_ spec: ModelSpec, _ path: String) throws -> StoredNetwork {
+            let net = try Network(spec: spec, seed: 1, parallelism: Parallelism(workers: 1))
+            return StoredNetwork(path: path, spec: spec, tensors: Dictionary(uniqueKeysWithValues: net.namedTensors.map {
+                ($0.name, (shape: $0.tensor.shape, values: $0.tensor.array)) }), metadata: [:])
+        }
+        let small = try stored(NetworkTests.smallSpec, "small")
+        var wider = NetworkTests.smallSpec
+        wider.inputWidth = 16
+        var threeClasses = NetworkTests.smallSpec
+        threeClasses.layers[threeClasses.layers.count - 1] = .dense(outFeatures: 3)
+        for other in [try stored(wider, "wider"), try stored(threeClasses, "three")] {
+            #expect(throws: ModelFileError.self) { try StoredNetwork.ensemble(of: [small, other], path: "x") }
+        }
+        #expect(throws: ModelFileError.self) { try StoredNetwork.ensemble(of: [small], path: "x") }
+    }
+
     @Test func headerIsStandardSafeTensors() throws {
         let file = SafeTensorsFile(tensors: ["a": ([2], [1, 2])], metadata: ["k": "v"])
         let data = try file.encoded()

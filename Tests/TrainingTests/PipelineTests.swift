@@ -236,6 +236,47 @@ import Testing
         #expect(classifier.probabilities(batch)[0].count == 2)
     }
 
+    /// Two runs joined by `calibrate --model A --model B`: one model file whose logits are the mean of theirs.
+    @Test func ensembleOfTwoRunsIsOneCalibratedModel() throws {
+        let data = try TinyData(perClass: ["Train": 4, "Validation": 2])
+        defer { data.remove() }
+        let runDirs = [temporaryDirectory(), temporaryDirectory()]
+        defer { for d in runDirs { try? FileManager.default.removeItem(atPath: d) } }
+        var members: [ModelBundle] = []
+        for (seed, runDir) in runDirs.enumerated() {
+            var c = config(epochs: 1)
+            c.seed = UInt64(seed + 1)
+            let t = try trainer(data, c, runDir: runDir)
+            _ = try t.run(stop: StopFlag())
+            members.append(try ModelBundle.load(path: t.bestFile, card: .none))
+        }
+        let output = runDirs[0] + "/ensemble.safetensors"
+        let joined = try ModelBundle.ensemble(members, views: .centre, path: output)
+        let val = try LabeledDataset.folder(data.path("Validation"))
+        let validation = (crops: FaceCrops.build(val.samples, preprocessor: members[0].info.preprocessor, detector: try makeDetector(),
+                                                 decoder: ImageDecoder(), workers: 2), labels: val.samples.map(\.label))
+        let finished = try Calibration.finish(best: joined, settings: CalibrationSettings(views: .centre, targetAccuracy: 0.97),
+                                              validation: validation, history: joined.history, output: output)
+        let ensemble = try ModelBundle.load(path: output, card: .none)
+        #expect(ensemble.info == finished.info && ensemble.info.views == .centre)
+        #expect(ensemble.history.count == members[0].history.count + members[1].history.count)
+        #expect(ensemble.info.metrics["parameters"] == Double(2 * (try members[0].network(parallelism: Parallelism(workers: 1))).parameterCount))
+        let pre = ensemble.info.preprocessor, side = pre.inputSide
+        let batch = Tensor(shape: [2, 3, side, side])
+        for i in 0..<2 { pre.write(validation.crops.crop(i), into: batch, index: i) }
+        let single = try members.map { member -> [Float] in
+            var info = member.info
+            info.views = .centre
+            return GenderClassifier(network: try member.network(parallelism: Parallelism(workers: 1)), info: info).logits(batch).array
+        }
+        let mean = try ensemble.classifier().logits(batch).array
+        for i in mean.indices { #expect(abs(mean[i] - (single[0][i] + single[1][i]) / 2) < 1e-4) }
+
+        var renamed = members[1]
+        renamed.info.classes = ["Cat", "Dog"]
+        #expect(throws: ModelFileError.self) { try ModelBundle.ensemble([members[0], renamed], views: .centre, path: output) }
+    }
+
     @Test func splittingByAMissingOrConstantGroupIsATypedError() throws {
         let samples = [LabeledSample(path: "a.jpg", label: 0, groups: ["age": "0-9"]),
                        LabeledSample(path: "b.jpg", label: 1, groups: ["age": "0-9"])]

@@ -39,11 +39,12 @@ var candidates = [own]
 for views in [TestTimeViews(scales: own.scales, mirror: .none), TestTimeViews(scales: [1], mirror: .averaged), .centre] where !candidates.contains(views) {
     candidates.append(views)
 }
-print("model \(bundle.info.version) (\(bundle.path)), one thread, ms per face:")
-print("| views | passes | batch 1 | batch 16 |")
+let members = bundle.stored.spec.memberCount
+print("model \(bundle.info.version) (\(bundle.path)\(members > 1 ? ", an ensemble of \(members) networks" : "")), one thread, ms per face:")
+print("| views | network passes | batch 1 | batch 16 |")
 print("|---|---|---|---|")
 for views in candidates {
     let name = views.scales.map { String(format: "%g", $0) }.joined(separator: ",") + (views.mirror == .averaged ? " + mirror" : "")
-    print("| \(name)\(views == own ? " (the model's)" : "") | \(views.passes) | "
+    print("| \(name)\(views == own ? " (the model's)" : "") | \(views.passes * members) | "
           + String(format: "%.2f | %.2f |", try millisecondsPerFace(views, batch: 1), try millisecondsPerFace(views, batch: 16)))
 }

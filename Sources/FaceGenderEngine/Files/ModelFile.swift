@@ -3,6 +3,7 @@ import Foundation
 public enum ModelFileError: Error, CustomStringConvertible {
     case notAFaceGenderModel(path: String)
     case badArchitecture(path: String, reason: String)
+    case ensembleMismatch(paths: [String], reason: String)
 
     public var description: String {
         switch self {
@@ -10,6 +11,8 @@ public enum ModelFileError: Error, CustomStringConvertible {
             return "\(path) is a .safetensors file but not a FaceGender model (no facegender.spec metadata)"
         case let .badArchitecture(path, reason):
             return "the architecture stored in \(path) cannot be built: \(reason)"
+        case let .ensembleMismatch(paths, reason):
+            return "\(paths.joined(separator: ", ")) cannot form one ensemble: \(reason)"
         }
     }
 }
@@ -69,6 +72,40 @@ public struct StoredNetwork: @unchecked Sendable {
     public let spec: ModelSpec
     public let tensors: [String: (shape: [Int], values: [Float])]
     public let metadata: [String: String]
+
+    public init(path: String, spec: ModelSpec, tensors: [String: (shape: [Int], values: [Float])], metadata: [String: String]) {
+        self.path = path; self.spec = spec; self.tensors = tensors; self.metadata = metadata
+    }
+
+    /// One network whose output is the mean of `members`' outputs (`LayerSpec.ensemble`), their weights renamed into
+    /// it; it is called `path` and has no metadata. Members must take the same input and give the same outputs.
+    public static func ensemble(of members: [StoredNetwork], path: String) throws -> StoredNetwork {
+        guard let first = members.first, members.count > 1 else {
+            throw ModelFileError.ensembleMismatch(paths: members.map(\.path), reason: "an ensemble needs at least two members")
+        }
+        let input = { (s: ModelSpec) in [s.inputChannels, s.inputHeight, s.inputWidth] }
+        if let other = members.first(where: { input($0.spec) != input(first.spec) }) {
+            throw ModelFileError.ensembleMismatch(paths: [first.path, other.path],
+                                                  reason: "their inputs differ (\(input(first.spec)) and \(input(other.spec)))")
+        }
+        let ensembleName = Network.layerPrefix + "0"
+        var tensors: [String: (shape: [Int], values: [Float])] = [:]
+        for (j, member) in members.enumerated() {
+            let prefix = NetworkBuilder.memberPrefix(ensembleName, j)
+            for (name, tensor) in member.tensors {
+                guard name.hasPrefix(Network.layerPrefix) else {
+                    throw ModelFileError.badArchitecture(path: member.path, reason: "tensor \(name) belongs to no layer")
+                }
+                tensors[prefix + name.dropFirst(Network.layerPrefix.count)] = tensor
+            }
+        }
+        let spec = ModelSpec(inputChannels: first.spec.inputChannels, inputHeight: first.spec.inputHeight,
+                             inputWidth: first.spec.inputWidth, layers: [.ensemble(members: members.map(\.spec.layers))])
+        do { _ = try Network(spec: spec, seed: 0, parallelism: Parallelism(workers: 1)) } catch {
+            throw ModelFileError.ensembleMismatch(paths: members.map(\.path), reason: "their outputs differ (\(error))")
+        }
+        return StoredNetwork(path: path, spec: spec, tensors: tensors, metadata: [:])
+    }
 
     public func network(parallelism: Parallelism) throws -> Network {
         let network: Network

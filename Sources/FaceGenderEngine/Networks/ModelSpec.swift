@@ -14,6 +14,8 @@ public indirect enum LayerSpec: Codable, Equatable, Sendable {
     case squeezeExcite(reduction: Int)
     /// body(x) + shortcut(x); an empty shortcut is the identity.
     case residual(body: [LayerSpec], shortcut: [LayerSpec])
+    /// The mean of whole networks' outputs on the same input (`EnsembleMean`): independently trained members.
+    case ensemble(members: [[LayerSpec]])
 }
 
 /// A whole network: input shape (C, H, W) and layers.
@@ -24,6 +26,12 @@ public struct ModelSpec: Codable, Equatable, Sendable {
     public init(inputChannels: Int, inputHeight: Int, inputWidth: Int, layers: [LayerSpec]) {
         self.inputChannels = inputChannels; self.inputHeight = inputHeight; self.inputWidth = inputWidth
         self.layers = layers
+    }
+
+    /// Whole networks run per input: an ensemble's members, else 1.
+    public var memberCount: Int {
+        if layers.count == 1, case let .ensemble(members) = layers[0] { return members.count }
+        return 1
     }
 }
 
@@ -40,6 +48,9 @@ public enum ModelSpecError: Error, CustomStringConvertible, Equatable {
 
 /// Turns a spec into layers, tracking the per-sample shape ([C, H, W] or [F]) from layer to layer.
 struct NetworkBuilder {
+    /// Names of member `j`'s layers inside the ensemble layer `name`.
+    static func memberPrefix(_ name: String, _ j: Int) -> String { "\(name).member\(j)." }
+
     var rng: RandomGenerator
     let parallelism: Parallelism
     let algorithm: ConvolutionAlgorithm
@@ -107,6 +118,21 @@ struct NetworkBuilder {
             guard bodyShape == shortcutShape else { throw ModelSpecError.invalidShape(layer: name, shape: bodyShape) }
             shape = bodyShape
             return Residual(body: Sequential(body), shortcut: Sequential(shortcut))
+        case let .ensemble(memberSpecs):
+            guard !memberSpecs.isEmpty else { throw ModelSpecError.invalidShape(layer: name, shape: shape) }
+            var outputShape: [Int]?
+            var members: [Sequential] = []
+            for (j, specs) in memberSpecs.enumerated() {
+                var memberShape = shape
+                members.append(Sequential(try build(specs, shape: &memberShape, prefix: Self.memberPrefix(name, j),
+                                                    firstLayerInput: inputGradient)))
+                guard outputShape == nil || outputShape == memberShape else {
+                    throw ModelSpecError.invalidShape(layer: name, shape: memberShape)
+                }
+                outputShape = memberShape
+            }
+            shape = outputShape ?? shape
+            return EnsembleMean(members: members)
         }
     }
 }

@@ -1,5 +1,7 @@
 /// A network built from a `ModelSpec`: the layers, their parameters and saved buffers by name.
 public final class Network {
+    /// What every layer's (and so every tensor's) name starts with.
+    public static let layerPrefix = "layers."
     public let spec: ModelSpec
     public let root: Sequential
     public let outputShape: [Int]
@@ -9,7 +11,7 @@ public final class Network {
         self.spec = spec
         var builder = NetworkBuilder(rng: RandomGenerator(seed: seed), parallelism: parallelism, algorithm: algorithm)
         var shape = [spec.inputChannels, spec.inputHeight, spec.inputWidth]
-        let layers = try builder.build(spec.layers, shape: &shape, prefix: "layers.", firstLayerInput: .skipped)
+        let layers = try builder.build(spec.layers, shape: &shape, prefix: Self.layerPrefix, firstLayerInput: .skipped)
         root = Sequential(layers)
         outputShape = shape
     }
@@ -34,6 +36,7 @@ public final class Network {
             switch layer {
             case let s as Sequential: s.layers.forEach(visit)
             case let r as Residual: visit(r.body); visit(r.shortcut)
+            case let e as EnsembleMean: e.members.forEach(visit)
             default: break
             }
         }
@@ -77,6 +80,13 @@ public final class Network {
                 count(body, &b, &flops)
                 count(shortcut, &c, &flops)
                 shape = b
+            case let .ensemble(members):
+                var memberShape = shape
+                for member in members {
+                    memberShape = shape
+                    count(member, &memberShape, &flops)
+                }
+                shape = memberShape
             case let .squeezeExcite(reduction):
                 flops += 2 * 2 * shape[0] * max(1, shape[0] / max(1, reduction)) + shape.reduce(1, *)
             case .batchNorm, .relu, .dropout: break
