@@ -17,8 +17,14 @@ def photo_key(path):
 
 
 def load(path):
+    """key -> row; a scene photo's faces (one row each, in the evaluator's order) are told apart by their rank."""
+    rows, seen = {}, {}
     with open(path, newline="") as f:
-        return {photo_key(row["file"]): row for row in csv.DictReader(f)}
+        for row in csv.DictReader(f):
+            key = photo_key(row["file"])
+            seen[key] = seen.get(key, 0) + 1
+            rows[key if seen[key] == 1 else f"{key}#{seen[key]}"] = row
+    return rows
 
 
 def correct(row):
@@ -29,7 +35,9 @@ def group_accuracies(rows, is_right):
     """(group, accuracy in %, photos) for each group with photos in rows (key -> row), a photo counting as right
     where is_right(key)."""
     result = []
-    for name, chosen in GROUPS:
+    datasets = sorted({row.get("dataset") or "" for row in rows.values()} - {""})
+    by_dataset = [(d, lambda row, d=d: row.get("dataset") == d) for d in datasets] if len(datasets) > 1 else []
+    for name, chosen in GROUPS + by_dataset:
         group = [is_right(key) for key, row in rows.items() if chosen(row)]
         if group:
             result.append((name, 100 * sum(group) / len(group), len(group)))
