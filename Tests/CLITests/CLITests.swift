@@ -27,8 +27,8 @@ func facegender(_ arguments: [String]) throws -> (status: Int32, stdout: String)
 enum CLITestError: Error { case binaryMissing([String]) }
 
 /// An untrained tiny model file: the command-line contract, not accuracy, is under test.
-func tinyModelFile() throws -> String {
-    let network = try Network(spec: Architecture.tiny.spec(inputSide: 32, classes: 2, dropout: 0), seed: 1, parallelism: Parallelism(workers: 1))
+func tinyModelFile(seed: UInt64 = 1) throws -> String {
+    let network = try Network(spec: Architecture.tiny.spec(inputSide: 32, classes: 2, dropout: 0), seed: seed, parallelism: Parallelism(workers: 1))
     let info = ModelInfo(name: "tiny-cli", version: "0", classes: ["Female", "Male"], preprocessor: FacePreprocessor(inputSide: 32))
     let path = NSTemporaryDirectory() + "fg-cli-\(UUID().uuidString).safetensors"
     try GenderClassifier(network: network, info: info).save(to: path, history: [])
@@ -232,6 +232,17 @@ func photos(_ split: String, _ label: String, _ count: Int) throws -> [String] {
         #expect(after.info.temperature != before.info.temperature && after.info.metrics["validation_accuracy"] != nil)
         let weights = { (c: GenderClassifier) in c.network.parameters.flatMap { $0.value.array } }
         #expect(weights(after) == weights(before))
+
+        // Two --model files: one ensemble model holding both networks' weights, which predict loads like any other.
+        let other = try tinyModelFile(seed: 2)
+        defer { try? FileManager.default.removeItem(atPath: other) }
+        let joined = root + "/ensemble.safetensors"
+        #expect(try facegender(["calibrate", "--data", root, "--model", model, "--model", other, "--no-flip-averaging",
+                                "--output", joined, "--cache-dir", ""]).status == 0)
+        let ensemble = try ModelBundle.load(path: joined, card: .none)
+        #expect(ensemble.stored.spec.memberCount == 2 && ensemble.info.views == .centre)
+        #expect(try weights(ensemble.classifier()).count == 2 * weights(before).count)
+        #expect(try facegender(["predict", "--model", joined, try photos("Validation", "Male", 1)[0]]).status == 0)
     }
 
     /// `detect --detector FILE` uses a learned detector and prints its landmarks with every box.
