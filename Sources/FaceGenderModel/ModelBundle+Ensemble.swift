@@ -2,7 +2,7 @@ import FaceGenderEngine
 import Foundation
 
 extension ModelBundle {
-    /// One model whose answer is the mean of `members`' logits: networks trained apart (other seeds or data) err
+    /// One model whose answer is the mean of `members`' probabilities: networks trained apart (other seeds or data) err
     /// apart. Members must crop faces alike and name the same classes and subclasses. The result is uncalibrated
     /// (temperature 1; `Calibration.finish` fits it), looks at each face in `views`, and its history is the members'
     /// epochs one member after another, so its training time is theirs together.

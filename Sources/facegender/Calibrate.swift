@@ -12,7 +12,7 @@ struct Calibrate: ParsableCommand {
         discussion: "Takes the best weights of --run-dir (best.safetensors) and the learning curves of its checkpoint, or, with "
             + "--model, a finished model file with the learning curves it carries. `train` does this itself at the end; use this "
             + "after changing the validation data, the target accuracy or the views averaged per face. Several --model files "
-            + "become one ensemble: a model whose logits are the mean of theirs (each member looks at every view), e.g. the same "
+            + "become one ensemble: a model whose probabilities are the mean of theirs (each member looks at every view), e.g. the same "
             + "recipe trained with two seeds.")
 
     @Option(help: "[NAME=]DIR: a dataset root holding Validation/ or Validation.csv (the ones the run was trained with; repeat for several).")

@@ -97,7 +97,8 @@ import Testing
         var rng = RandomGenerator(seed: 34)
         let members = (0..<3).map { j in
             Sequential([Conv2D(name: "m\(j)", inChannels: 2, outChannels: 3, kernel: 3, padding: 1, parallelism: one, rng: &rng),
-                        BatchNorm2D(name: "bn\(j)", channels: 3, parallelism: one)])
+                        BatchNorm2D(name: "bn\(j)", channels: 3, parallelism: one), GlobalAvgPool(),
+                        Dense(name: "d\(j)", inFeatures: 3, outFeatures: 4, rng: &rng)])
         }
         check.check(EnsembleMean(members: members), input: randomTensor([2, 2, 5, 5], seed: 35), mode: .training)
     }

@@ -26,6 +26,7 @@ import Testing
         #expect(net.forward(x, mode: .inference).array == loaded.forward(x, mode: .inference).array)
     }
 
+    /// An ensemble answers log(mean of its members' softmax probabilities).
     @Test func ensembleAnswersTheMeanOfItsMembers() throws {
         let members = try (0..<2).map { seed -> StoredNetwork in
             let net = try Network(spec: NetworkTests.smallSpec, seed: UInt64(seed + 3), parallelism: Parallelism(workers: 1))
@@ -41,9 +42,16 @@ import Testing
         #expect(ensemble.parameterCount == 2 * (try members[0].network(parallelism: Parallelism(workers: 1))).parameterCount)
         #expect(ensemble.forwardFlops == 2 * (try members[0].network(parallelism: Parallelism(workers: 1))).forwardFlops)
         let x = randomTensor([3, 1, 8, 8], seed: 11)
-        let outputs = try members.map { try $0.network(parallelism: Parallelism(workers: 1)).forward(x, mode: .inference).array }
+        func softmax(_ row: ArraySlice<Float>) -> [Float] {
+            let e = row.map { expf($0 - row.max()!) }
+            return e.map { $0 / e.reduce(0, +) }
+        }
+        let probabilities = try members.map { member -> [Float] in
+            let y = try member.network(parallelism: Parallelism(workers: 1)).forward(x, mode: .inference).array
+            return stride(from: 0, to: y.count, by: 2).flatMap { softmax(y[$0..<($0 + 2)]) }
+        }
         let mean = ensemble.forward(x, mode: .inference).array
-        for i in mean.indices { #expect(abs(mean[i] - (outputs[0][i] + outputs[1][i]) / 2) < 1e-5) }
+        for i in mean.indices { #expect(abs(expf(mean[i]) - (probabilities[0][i] + probabilities[1][i]) / 2) < 1e-5) }
         // Saved and read back, the ensemble is an ordinary model file.
         let path = temporaryPath("ensemble.safetensors")
         defer { try? FileManager.default.removeItem(atPath: path) }

@@ -236,7 +236,8 @@ import Testing
         #expect(classifier.probabilities(batch)[0].count == 2)
     }
 
-    /// Two runs joined by `calibrate --model A --model B`: one model file whose logits are the mean of theirs.
+    /// Two runs joined by `calibrate --model A --model B`: one model file whose probabilities (before temperature) are the
+    /// mean of theirs.
     @Test func ensembleOfTwoRunsIsOneCalibratedModel() throws {
         let data = try TinyData(perClass: ["Train": 4, "Validation": 2])
         defer { data.remove() }
@@ -264,13 +265,16 @@ import Testing
         let pre = ensemble.info.preprocessor, side = pre.inputSide
         let batch = Tensor(shape: [2, 3, side, side])
         for i in 0..<2 { pre.write(validation.crops.crop(i), into: batch, index: i) }
-        let single = try members.map { member -> [Float] in
+        let single = try members.map { member -> [[Double]] in
             var info = member.info
             info.views = .centre
-            return GenderClassifier(network: try member.network(parallelism: Parallelism(workers: 1)), info: info).logits(batch).array
+            info.temperature = 1
+            return GenderClassifier(network: try member.network(parallelism: Parallelism(workers: 1)), info: info).probabilities(batch)
         }
-        let mean = try ensemble.classifier().logits(batch).array
-        for i in mean.indices { #expect(abs(mean[i] - (single[0][i] + single[1][i]) / 2) < 1e-4) }
+        let classifier = try ensemble.classifier()
+        classifier.info.temperature = 1
+        let mean = classifier.probabilities(batch)
+        for i in 0..<2 { for c in 0..<2 { #expect(abs(mean[i][c] - (single[0][i][c] + single[1][i][c]) / 2) < 1e-5) } }
 
         var renamed = members[1]
         renamed.info.classes = ["Cat", "Dog"]

@@ -1,7 +1,13 @@
-/// The mean of several networks' outputs on the same input: independently trained members stored as one model.
-/// Members' errors are partly their own, so their mean is right more often than any one of them.
+import Foundation
+
+/// Several networks on the same input, answering the mean of their softmax probabilities, as log-probabilities
+/// ([N, K]): independently trained members stored as one model. Members' errors are partly their own, so their mean
+/// is right more often than any one of them. Probabilities, not logits, are averaged so that outputs that are
+/// subclasses of a class (summed into it later) average as the class's probability does.
 public final class EnsembleMean: Layer {
     public let members: [Sequential]
+    private var probabilities: [Tensor] = []
+    private let mean = Tensor(shape: [0])
     private let output = Tensor(shape: [0])
     private let gradInput = Tensor(shape: [0])
     private let memberGradient = Tensor(shape: [0])
@@ -9,37 +15,54 @@ public final class EnsembleMean: Layer {
     public init(members: [Sequential]) {
         precondition(!members.isEmpty, "an ensemble needs a member")
         self.members = members
+        probabilities = members.map { _ in Tensor(shape: [0]) }
     }
 
     public func forward(_ x: Tensor, mode: Mode) -> Tensor {
-        let weight = 1 / Float(members.count)
         for (j, member) in members.enumerated() {
             let y = member.forward(x, mode: mode)
-            if j == 0 {
-                output.resize(y.shape)
-                for i in 0..<y.count { output[i] = weight * y[i] }
-            } else {
-                precondition(y.shape == output.shape, "ensemble members disagree: \(y.shape) vs \(output.shape)")
-                for i in 0..<y.count { output[i] += weight * y[i] }
-            }
+            Self.softmax(rowsOf: y, into: probabilities[j])
+            if j == 0 { mean.resize(y.shape); mean.zero() }
+            precondition(y.shape == mean.shape, "ensemble members disagree: \(y.shape) vs \(mean.shape)")
+            let p = probabilities[j]
+            for i in 0..<p.count { mean[i] += p[i] / Float(members.count) }
         }
+        output.resize(mean.shape)
+        for i in 0..<mean.count { output[i] = logf(max(mean[i], .leastNormalMagnitude)) }
         return output
     }
 
+    /// dL/dz_j = p_j (r - <r, p_j>) / M per row, where r = dL/dy / q and q the mean probabilities.
     public func backward(_ dy: Tensor) -> Tensor {
-        let weight = 1 / Float(members.count)
+        let k = dy.sampleCount, rows = dy.count / max(k, 1), m = Float(members.count)
         memberGradient.resize(dy.shape)
-        for i in 0..<dy.count { memberGradient[i] = weight * dy[i] }
         for (j, member) in members.enumerated() {
-            let dx = member.backward(memberGradient)
-            if j == 0 {
-                gradInput.resize(dx.shape)
-                gradInput.copy(from: dx)
-            } else {
-                for i in 0..<dx.count { gradInput[i] += dx[i] }
+            let p = probabilities[j]
+            for row in 0..<rows {
+                var dot: Float = 0
+                for c in 0..<k { dot += dy[row * k + c] / max(mean[row * k + c], .leastNormalMagnitude) * p[row * k + c] }
+                for c in 0..<k {
+                    let i = row * k + c
+                    memberGradient[i] = p[i] * (dy[i] / max(mean[i], .leastNormalMagnitude) - dot) / m
+                }
             }
+            let dx = member.backward(memberGradient)
+            if j == 0 { gradInput.copy(from: dx) } else { for i in 0..<dx.count { gradInput[i] += dx[i] } }
         }
         return gradInput
+    }
+
+    static func softmax(rowsOf y: Tensor, into p: Tensor) {
+        p.resize(y.shape)
+        let k = y.sampleCount
+        for row in 0..<(y.count / max(k, 1)) {
+            let base = row * k
+            var top = y[base]
+            for c in 1..<k { top = max(top, y[base + c]) }
+            var sum: Float = 0
+            for c in 0..<k { let e = expf(y[base + c] - top); p[base + c] = e; sum += e }
+            for c in 0..<k { p[base + c] /= sum }
+        }
     }
 
     public var parameters: [Parameter] { members.flatMap(\.parameters) }

@@ -14,7 +14,8 @@ public indirect enum LayerSpec: Codable, Equatable, Sendable {
     case squeezeExcite(reduction: Int)
     /// body(x) + shortcut(x); an empty shortcut is the identity.
     case residual(body: [LayerSpec], shortcut: [LayerSpec])
-    /// The mean of whole networks' outputs on the same input (`EnsembleMean`): independently trained members.
+    /// Whole networks on the same input answering the log of the mean of their softmax probabilities (`EnsembleMean`):
+    /// independently trained members.
     case ensemble(members: [[LayerSpec]])
 }
 
