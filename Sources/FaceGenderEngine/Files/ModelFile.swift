@@ -77,8 +77,8 @@ public struct StoredNetwork: @unchecked Sendable {
         self.path = path; self.spec = spec; self.tensors = tensors; self.metadata = metadata
     }
 
-    /// One network whose output is the mean of `members`' outputs (`LayerSpec.ensemble`), their weights renamed into
-    /// it; it is called `path` and has no metadata. Members must take the same input and give the same outputs.
+    /// One network answering the mean of `members`' softmax probabilities (`LayerSpec.ensemble`), their weights renamed
+    /// into it; it is called `path` and has no metadata. Members must take the same input and give the same outputs.
     public static func ensemble(of members: [StoredNetwork], path: String) throws -> StoredNetwork {
         guard let first = members.first, members.count > 1 else {
             throw ModelFileError.ensembleMismatch(paths: members.map(\.path), reason: "an ensemble needs at least two members")

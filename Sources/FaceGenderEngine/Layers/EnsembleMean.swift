@@ -8,6 +8,7 @@ public final class EnsembleMean: Layer {
     public let members: [Sequential]
     private var probabilities: [Tensor] = []
     private let mean = Tensor(shape: [0])
+    private let ratio = Tensor(shape: [0])
     private let output = Tensor(shape: [0])
     private let gradInput = Tensor(shape: [0])
     private let memberGradient = Tensor(shape: [0])
@@ -21,7 +22,7 @@ public final class EnsembleMean: Layer {
     public func forward(_ x: Tensor, mode: Mode) -> Tensor {
         for (j, member) in members.enumerated() {
             let y = member.forward(x, mode: mode)
-            Self.softmax(rowsOf: y, into: probabilities[j])
+            softmax(y, into: probabilities[j])
             if j == 0 { mean.resize(y.shape); mean.zero() }
             precondition(y.shape == mean.shape, "ensemble members disagree: \(y.shape) vs \(mean.shape)")
             let p = probabilities[j]
@@ -35,34 +36,23 @@ public final class EnsembleMean: Layer {
     /// dL/dz_j = p_j (r - <r, p_j>) / M per row, where r = dL/dy / q and q the mean probabilities.
     public func backward(_ dy: Tensor) -> Tensor {
         let k = dy.sampleCount, rows = dy.count / max(k, 1), m = Float(members.count)
+        ratio.resize(dy.shape)
+        for i in 0..<dy.count { ratio[i] = dy[i] / max(mean[i], .leastNormalMagnitude) }
         memberGradient.resize(dy.shape)
         for (j, member) in members.enumerated() {
             let p = probabilities[j]
             for row in 0..<rows {
                 var dot: Float = 0
-                for c in 0..<k { dot += dy[row * k + c] / max(mean[row * k + c], .leastNormalMagnitude) * p[row * k + c] }
+                for c in 0..<k { dot += ratio[row * k + c] * p[row * k + c] }
                 for c in 0..<k {
                     let i = row * k + c
-                    memberGradient[i] = p[i] * (dy[i] / max(mean[i], .leastNormalMagnitude) - dot) / m
+                    memberGradient[i] = p[i] * (ratio[i] - dot) / m
                 }
             }
             let dx = member.backward(memberGradient)
             if j == 0 { gradInput.copy(from: dx) } else { for i in 0..<dx.count { gradInput[i] += dx[i] } }
         }
         return gradInput
-    }
-
-    static func softmax(rowsOf y: Tensor, into p: Tensor) {
-        p.resize(y.shape)
-        let k = y.sampleCount
-        for row in 0..<(y.count / max(k, 1)) {
-            let base = row * k
-            var top = y[base]
-            for c in 1..<k { top = max(top, y[base + c]) }
-            var sum: Float = 0
-            for c in 0..<k { let e = expf(y[base + c] - top); p[base + c] = e; sum += e }
-            for c in 0..<k { p[base + c] /= sum }
-        }
     }
 
     public var parameters: [Parameter] { members.flatMap(\.parameters) }
