@@ -6,15 +6,13 @@ public enum Architecture: String, CaseIterable, Sendable {
     case resnetSmall = "resnet-small"
     /// resnet-small with a squeeze-and-excitation gate on every residual block's body (~27k more parameters).
     case resnetSmallSE = "resnet-small-se"
-    /// resnet-small-se with a second 256-channel block: ~2.8M parameters, ~20% more FLOPs, all at the 4x4 stage.
-    case resnetMediumSE = "resnet-medium-se"
     /// A tiny network for tests and smoke runs.
     case tiny
 
     public func spec(inputSide: Int, classes: Int, dropout: Float) -> ModelSpec {
         switch self {
-        case .resnetSmall, .resnetSmallSE, .resnetMediumSE:
-            let gate: LayerSpec? = self == .resnetSmall ? nil : .squeezeExcite(reduction: 8)
+        case .resnetSmall, .resnetSmallSE:
+            let gate: LayerSpec? = self == .resnetSmallSE ? .squeezeExcite(reduction: 8) : nil
             var layers: [LayerSpec] = [
                 .conv(outChannels: 32, kernel: 3, stride: 1, padding: 1, bias: false), .batchNorm, .relu,
                 .conv(outChannels: 32, kernel: 3, stride: 2, padding: 1, bias: false), .batchNorm, .relu,
@@ -22,7 +20,6 @@ public enum Architecture: String, CaseIterable, Sendable {
             layers += Self.block(32, 64, stride: 2, gate: gate) + Self.block(64, 64, stride: 1, gate: gate)
             layers += Self.block(64, 128, stride: 2, gate: gate) + Self.block(128, 128, stride: 1, gate: gate)
             layers += Self.block(128, 256, stride: 2, gate: gate)
-            if self == .resnetMediumSE { layers += Self.block(256, 256, stride: 1, gate: gate) }
             layers += [.globalAvgPool, .dropout(rate: dropout), .dense(outFeatures: classes)]
             return ModelSpec(inputChannels: 3, inputHeight: inputSide, inputWidth: inputSide, layers: layers)
         case .tiny:

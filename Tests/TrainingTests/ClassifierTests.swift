@@ -118,8 +118,7 @@ import Testing
         #expect(p.count == 3 && p.allSatisfy { abs($0.reduce(0, +) - 1) < 1e-9 })
     }
 
-    /// The product's architectures stay inside issue 27's 5M-parameter budget; the gated one costs ~2% more, and
-    /// the medium one's second 256-channel block adds parameters at little cost in FLOPs.
+    /// The product's architectures stay inside the issue's 2M-parameter budget; the gated one costs ~2% more.
     @Test func productArchitecturesFitTheBudget() throws {
         let one = Parallelism(workers: 1)
         let plain = try Network(spec: Architecture.resnetSmall.spec(inputSide: 64, classes: 6, dropout: 0.2), seed: 1, parallelism: one)
@@ -128,10 +127,5 @@ import Testing
         #expect(gated.parameterCount == plain.parameterCount + 27_344)
         #expect(gated.parameterCount <= 2_000_000)
         #expect(Double(gated.forwardFlops) / Double(plain.forwardFlops) < 1.02)
-        let medium = try Network(spec: Architecture.resnetMediumSE.spec(inputSide: 64, classes: 6, dropout: 0.2), seed: 1, parallelism: one)
-        let convolutions = 2 * 256 * 256 * 9, batchNorms = 2 * 2 * 256, gate = (256 * 32 + 32) + (32 * 256 + 256)
-        #expect(medium.parameterCount == gated.parameterCount + convolutions + batchNorms + gate)
-        #expect(medium.parameterCount <= 5_000_000)
-        #expect(Double(medium.forwardFlops) / Double(gated.forwardFlops) < 1.25)
     }
 }
