@@ -42,13 +42,10 @@ import Testing
         #expect(ensemble.parameterCount == 2 * (try members[0].network(parallelism: Parallelism(workers: 1))).parameterCount)
         #expect(ensemble.forwardFlops == 2 * (try members[0].network(parallelism: Parallelism(workers: 1))).forwardFlops)
         let x = randomTensor([3, 1, 8, 8], seed: 11)
-        func softmax(_ row: ArraySlice<Float>) -> [Float] {
-            let e = row.map { expf($0 - row.max()!) }
-            return e.map { $0 / e.reduce(0, +) }
-        }
         let probabilities = try members.map { member -> [Float] in
-            let y = try member.network(parallelism: Parallelism(workers: 1)).forward(x, mode: .inference).array
-            return stride(from: 0, to: y.count, by: 2).flatMap { softmax(y[$0..<($0 + 2)]) }
+            let p = Tensor(shape: [0])
+            softmax(try member.network(parallelism: Parallelism(workers: 1)).forward(x, mode: .inference), into: p)
+            return p.array
         }
         let mean = ensemble.forward(x, mode: .inference).array
         for i in mean.indices { #expect(abs(expf(mean[i]) - (probabilities[0][i] + probabilities[1][i]) / 2) < 1e-5) }

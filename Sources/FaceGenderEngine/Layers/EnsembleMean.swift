@@ -35,7 +35,7 @@ public final class EnsembleMean: Layer {
 
     /// dL/dz_j = p_j (r - <r, p_j>) / M per row, where r = dL/dy / q and q the mean probabilities.
     public func backward(_ dy: Tensor) -> Tensor {
-        let k = dy.sampleCount, rows = dy.count / max(k, 1), m = Float(members.count)
+        let k = dy.sampleCount, rows = dy.n, m = Float(members.count)
         ratio.resize(dy.shape)
         for i in 0..<dy.count { ratio[i] = dy[i] / max(mean[i], .leastNormalMagnitude) }
         memberGradient.resize(dy.shape)
